@@ -1,0 +1,2 @@
+// CZlib: the system zlib (Debian zlib1g-dev), exposed to Swift.
+#include <zlib.h>

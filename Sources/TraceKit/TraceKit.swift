@@ -1,0 +1,1 @@
+// TraceKit: spans, task-local context, sampling, sinks.

@@ -1,0 +1,2 @@
+// TraceKitTesting: in-memory span collection for tests.
+import TraceKit

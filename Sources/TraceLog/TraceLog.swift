@@ -1,0 +1,1 @@
+// TraceLog: the compressed, append-only trace log (BGZF blocks): writer, reader, recovery.

@@ -1,0 +1,1 @@
+// TraceMetrics: metrics registry and Prometheus / OpenMetrics exposition.

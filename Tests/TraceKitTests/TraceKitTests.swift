@@ -1,0 +1,2 @@
+// Tests for spans, context propagation, sampling and limits.
+import Testing

@@ -1,0 +1,2 @@
+// Tests for the trace log.
+import Testing

@@ -1,0 +1,2 @@
+// Tests for the metrics registry and exposition.
+import Testing
