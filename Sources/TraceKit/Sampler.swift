@@ -1,0 +1,57 @@
+// Sampler: the head-sampling decision for root spans; children follow their parent.
+
+/// Decides whether a new root span (and so its whole trace) is recorded.
+///
+/// Child spans always follow their parent's decision, also for a parent from a remote `traceparent`,
+/// so all spans of a trace share one decision.
+///
+/// ```swift
+/// TraceConfiguration(service: "api", sampler: .ratio(0.1))   // keep 10% of traces
+/// ```
+public struct Sampler: Hashable, Sendable {
+    @usableFromInline
+    enum Mode: Hashable, Sendable {
+        case always
+        case never
+        /// Sample when the low 56 bits of the trace id fall below the threshold.
+        case ratio(threshold: UInt64)
+    }
+
+    @usableFromInline
+    let mode: Mode
+
+    @usableFromInline
+    init(mode: Mode) { self.mode = mode }
+
+    /// Records every trace.
+    public static let always = Sampler(mode: .always)
+    /// Records no trace. Spans then cost almost nothing and no context is propagated.
+    public static let never = Sampler(mode: .never)
+
+    /// Records the given fraction of traces, decided by the trace id (OpenTelemetry's TraceIdRatioBased,
+    /// over the 56 random low bits as W3C Trace Context level 2 describes), so every process that sees the
+    /// same trace id makes the same decision. The ratio is clamped to 0...1.
+    public static func ratio(_ ratio: Double) -> Sampler {
+        guard ratio.isFinite, ratio > 0 else { return Sampler(mode: .ratio(threshold: 0)) }
+        guard ratio < 1 else { return .always }
+        let threshold = UInt64(ratio * Double(UInt64(1) << 56))
+        return Sampler(mode: .ratio(threshold: threshold))
+    }
+
+    /// Whether a root span of trace `traceID` is recorded.
+    @inlinable
+    public func shouldSample(_ traceID: TraceID) -> Bool {
+        switch mode {
+        case .always: return true
+        case .never: return false
+        case .ratio(let threshold): return traceID.low & 0x00FF_FFFF_FFFF_FFFF < threshold
+        }
+    }
+
+    /// Whether an unsampled root must still propagate its context, so that its children agree with it.
+    @inlinable
+    var propagatesUnsampledRoots: Bool {
+        if case .never = mode { return false }
+        return true
+    }
+}

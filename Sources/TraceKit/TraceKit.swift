@@ -1,1 +1,0 @@
-// TraceKit: spans, task-local context, sampling, sinks.
