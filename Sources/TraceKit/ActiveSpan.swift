@@ -106,7 +106,8 @@ public struct ActiveSpan: ~Copyable {
         addEvent(
             "exception",
             [
-                "exception.type": .string(String(reflecting: type(of: error))),
+                // Through `any Error` so the dynamic type is named, also when the static type is `any Error`.
+                "exception.type": .string(String(reflecting: type(of: error as any Error))),
                 "exception.message": .string(message),
             ]
         )

@@ -91,6 +91,7 @@ extension SpanContext {
 /// Task.detached { withSpanContext(context) { traceOperation("cleanup") { cleanUp() } } }
 /// ```
 @inlinable
+@discardableResult
 public func withSpanContext<R, E: Error>(_ context: SpanContext?, _ body: () throws(E) -> R) throws(E) -> R {
     let result: Result<R, E> = SpanContextStorage.taskLocal.withValue(context) {
         Result { () throws(E) -> R in try body() }
@@ -105,6 +106,7 @@ public func withSpanContext<R, E: Error>(_ context: SpanContext?, _ body: () thr
 /// Task.detached { await withSpanContext(context) { await traceOperation("cleanup") { await cleanUp() } } }
 /// ```
 @inlinable
+@discardableResult
 public func withSpanContext<R, E: Error>(
     _ context: SpanContext?,
     isolation: isolated (any Actor)? = #isolation,

@@ -71,6 +71,7 @@ public enum TraceSystem {
     ///     traceOperation("step") { }
     /// }
     /// ```
+    @discardableResult
     public static func withRecorder<R, E: Error>(
         _ recorder: TraceRecorder,
         _ body: () throws(E) -> R
@@ -84,6 +85,7 @@ public enum TraceSystem {
     }
 
     /// Runs the async `body` with `recorder` receiving the spans of this task and its child tasks; for tests.
+    @discardableResult
     public static func withRecorder<R, E: Error>(
         _ recorder: TraceRecorder,
         isolation: isolated (any Actor)? = #isolation,

@@ -1,2 +1,0 @@
-// Tests for spans, context propagation, sampling and limits.
-import Testing
