@@ -15,26 +15,14 @@
 /// }
 /// ```
 public struct ActiveSpan: ~Copyable {
-    /// This span's identity; children and outgoing `traceparent` headers use it.
-    public let context: SpanContext
-    /// The parent's span id; `nil` for a root span.
-    public let parentSpanID: SpanID?
-    /// The operation name.
-    public let name: String
-    /// The span's kind.
-    public let kind: SpanRecord.Kind
-    /// The span's status; a body that throws sets it to `.error` automatically.
-    public var status: SpanRecord.Status = .unset
+    /// The record being built; finishing the span fills in the duration and hands it over without copying.
+    @usableFromInline var record: SpanRecord
     /// Whether this span will be recorded. When `false`, mutations are ignored.
     public let isRecording: Bool
-
-    @usableFromInline var storedAttributes: TraceAttributes
-    @usableFromInline var events: [SpanRecord.Event] = []
+    /// This span's identity; children and outgoing `traceparent` headers use it.
+    public let context: SpanContext
     @usableFromInline let startMonotonicNanoseconds: UInt64
-    @usableFromInline let wallClockOffsetNanoseconds: UInt64
     @usableFromInline let limits: SpanLimits
-    @usableFromInline var droppedAttributeCount: UInt32 = 0
-    @usableFromInline var droppedEventCount: UInt32 = 0
 
     /// A recording span.
     @inlinable
@@ -48,53 +36,73 @@ public struct ActiveSpan: ~Copyable {
         wallClockOffsetNanoseconds: UInt64,
         limits: SpanLimits
     ) {
+        self.record = SpanRecord(
+            traceID: context.traceID,
+            spanID: context.spanID,
+            parentSpanID: parentSpanID,
+            name: name,
+            kind: kind,
+            startUnixNanoseconds: startMonotonicNanoseconds &+ wallClockOffsetNanoseconds,
+            durationNanoseconds: 0,
+            attributes: attributes
+        )
         self.context = context
-        self.parentSpanID = parentSpanID
-        self.name = name
-        self.kind = kind
         self.isRecording = true
-        self.storedAttributes = attributes
         self.startMonotonicNanoseconds = startMonotonicNanoseconds
-        self.wallClockOffsetNanoseconds = wallClockOffsetNanoseconds
         self.limits = limits
     }
 
     /// A span that records nothing; `context` is what children see (an unsampled context, or none).
     @inlinable
     init(notRecording context: SpanContext?, name: String) {
-        self.context = context ?? SpanContext(traceID: .invalid, spanID: .invalid, isSampled: false)
-        self.parentSpanID = nil
-        self.name = name
-        self.kind = .internal
+        let context = context ?? SpanContext(traceID: .invalid, spanID: .invalid, isSampled: false)
+        self.record = SpanRecord(
+            traceID: context.traceID,
+            spanID: context.spanID,
+            name: name,
+            startUnixNanoseconds: 0,
+            durationNanoseconds: 0
+        )
+        self.context = context
         self.isRecording = false
-        self.storedAttributes = TraceAttributes()
         self.startMonotonicNanoseconds = 0
-        self.wallClockOffsetNanoseconds = 0
         self.limits = SpanLimits(maxAttributeCount: 0, maxAttributeValueLength: 0, maxEventCount: 0)
     }
 
+    /// The parent's span id; `nil` for a root span.
+    public var parentSpanID: SpanID? { record.parentSpanID }
+    /// The operation name.
+    public var name: String { record.name }
+    /// The span's kind.
+    public var kind: SpanRecord.Kind { record.kind }
+    /// The span's status; a body that throws sets it to `.error` automatically.
+    public var status: SpanRecord.Status {
+        get { record.status }
+        set { if isRecording { record.status = newValue } }
+    }
+
     /// The attributes set so far.
-    public var attributes: TraceAttributes { storedAttributes }
+    public var attributes: TraceAttributes { record.attributes }
 
     /// Sets (or, with `nil`, removes) an attribute. Beyond `SpanLimits.maxAttributeCount` new keys are dropped and counted.
     public mutating func setAttribute(_ key: String, _ value: AttributeValue?) {
         guard isRecording else { return }
-        if value != nil, storedAttributes.count >= limits.maxAttributeCount, storedAttributes[key] == nil {
-            droppedAttributeCount &+= 1
+        if value != nil, record.attributes.count >= limits.maxAttributeCount, record.attributes[key] == nil {
+            record.droppedAttributeCount &+= 1
             return
         }
-        storedAttributes[key] = value
+        record.attributes[key] = value
     }
 
     /// Adds a timed event. Beyond `SpanLimits.maxEventCount` events are dropped and counted.
     public mutating func addEvent(_ name: String, _ attributes: TraceAttributes = TraceAttributes()) {
         guard isRecording else { return }
-        guard events.count < limits.maxEventCount else {
-            droppedEventCount &+= 1
+        guard record.events.count < limits.maxEventCount else {
+            record.droppedEventCount &+= 1
             return
         }
-        let time = MonotonicClock.nowNanoseconds() &+ wallClockOffsetNanoseconds
-        events.append(SpanRecord.Event(name: name, timeUnixNanoseconds: time, attributes: attributes))
+        let time = record.startUnixNanoseconds &+ (MonotonicClock.nowNanoseconds() &- startMonotonicNanoseconds)
+        record.events.append(SpanRecord.Event(name: name, timeUnixNanoseconds: time, attributes: attributes))
     }
 
     /// Records `error`: error status with its description, and an `exception` event with
@@ -114,32 +122,13 @@ public struct ActiveSpan: ~Copyable {
     }
 
     /// Ends the span at `endMonotonicNanoseconds` and produces its record, with limits applied.
-    @usableFromInline
-    consuming func finish(endMonotonicNanoseconds: UInt64) -> SpanRecord {
-        var attributes = storedAttributes
-        let (dropped, truncated) = limits.enforce(on: &attributes)
-        var events = self.events
-        var eventDropped: UInt32 = 0
-        var eventTruncated: UInt32 = 0
-        for index in events.indices where !events[index].attributes.isEmpty {
-            let counts = limits.enforce(on: &events[index].attributes)
-            eventDropped &+= counts.dropped
-            eventTruncated &+= counts.truncated
-        }
-        return SpanRecord(
-            traceID: context.traceID,
-            spanID: context.spanID,
-            parentSpanID: parentSpanID,
-            name: name,
-            kind: kind,
-            status: status,
-            startUnixNanoseconds: startMonotonicNanoseconds &+ wallClockOffsetNanoseconds,
-            durationNanoseconds: endMonotonicNanoseconds &- startMonotonicNanoseconds,
-            attributes: attributes,
-            events: events,
-            droppedAttributeCount: droppedAttributeCount &+ dropped &+ eventDropped,
-            droppedEventCount: droppedEventCount,
-            truncatedValueCount: truncated &+ eventTruncated
-        )
+    /// Ends the span: fills in the duration, applies the limits and moves the record out (no copy).
+    @inlinable
+    mutating func takeRecord(endMonotonicNanoseconds: UInt64) -> SpanRecord {
+        var finished = SpanRecord(traceID: .invalid, spanID: .invalid, name: "", startUnixNanoseconds: 0, durationNanoseconds: 0)
+        swap(&finished, &record)
+        finished.durationNanoseconds = endMonotonicNanoseconds &- startMonotonicNanoseconds
+        limits.enforce(on: &finished)
+        return finished
     }
 }

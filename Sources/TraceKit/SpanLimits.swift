@@ -21,9 +21,24 @@ public struct SpanLimits: Hashable, Sendable {
         self.maxEventCount = max(0, maxEventCount)
     }
 
+    /// Applies the limits to a finished span's attributes and its events' attributes, counting what they remove.
+    @usableFromInline
+    func enforce(on record: inout SpanRecord) {
+        let (dropped, truncated) = enforce(on: &record.attributes)
+        record.droppedAttributeCount &+= dropped
+        record.truncatedValueCount &+= truncated
+        for index in record.events.indices where !record.events[index].attributes.isEmpty {
+            let counts = enforce(on: &record.events[index].attributes)
+            record.droppedAttributeCount &+= counts.dropped
+            record.truncatedValueCount &+= counts.truncated
+        }
+    }
+
     /// Applies the limits to `attributes`; returns (dropped, truncated) counts.
     @usableFromInline
     func enforce(on attributes: inout TraceAttributes) -> (dropped: UInt32, truncated: UInt32) {
+        // The common case changes nothing: check without taking a mutable (copy-on-write) path.
+        guard attributes.count > maxAttributeCount || attributes.containsValue(where: exceeds) else { return (0, 0) }
         var dropped: UInt32 = 0
         if attributes.count > maxAttributeCount {
             dropped = UInt32(clamping: attributes.count - maxAttributeCount)

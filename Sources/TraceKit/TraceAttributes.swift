@@ -21,9 +21,10 @@ public struct TraceAttribute: Hashable, Sendable {
 /// var attributes: TraceAttributes = ["http.method": "GET"]
 /// attributes["http.status_code"] = 200
 /// ```
-public struct TraceAttributes: Hashable, Sendable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
+public struct TraceAttributes: Sendable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
+    /// Unlabelled tuples, the very type of a dictionary literal's elements, so a literal is adopted without a copy.
     @usableFromInline
-    var storage: [TraceAttribute]
+    var storage: [(String, AttributeValue)]
 
     /// No attributes.
     @inlinable
@@ -35,34 +36,35 @@ public struct TraceAttributes: Hashable, Sendable, RandomAccessCollection, Expre
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// Attributes from a literal. Keys are expected to be distinct; a repeated key keeps both entries.
     @inlinable
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
-        storage = []
-        storage.reserveCapacity(elements.count)
-        for (key, value) in elements {
-            storage.append(TraceAttribute(key: key, value: value))
-        }
+        storage = elements
     }
 
     @inlinable public var startIndex: Int { storage.startIndex }
     @inlinable public var endIndex: Int { storage.endIndex }
-    @inlinable public subscript(position: Int) -> TraceAttribute { storage[position] }
+    @inlinable public subscript(position: Int) -> TraceAttribute {
+        TraceAttribute(key: storage[position].0, value: storage[position].1)
+    }
 
     /// The value for `key`, or `nil`; setting `nil` removes the key, setting a value replaces it.
     public subscript(key: String) -> AttributeValue? {
         get {
-            for attribute in storage where attribute.key == key { return attribute.value }
+            for (candidate, value) in storage where candidate == key { return value }
             return nil
         }
         set {
-            if let index = storage.firstIndex(where: { $0.key == key }) {
+            if let index = storage.firstIndex(where: { $0.0 == key }) {
                 if let newValue {
-                    storage[index].value = newValue
+                    storage[index].1 = newValue
                 } else {
                     storage.remove(at: index)
                 }
             } else if let newValue {
-                storage.append(TraceAttribute(key: key, value: newValue))
+                // Spans that set attributes one by one usually set a few: allocate once, not on every append.
+                if storage.capacity == 0 { storage.reserveCapacity(4) }
+                storage.append((key, newValue))
             }
         }
     }
@@ -74,6 +76,25 @@ public struct TraceAttributes: Hashable, Sendable, RandomAccessCollection, Expre
 
     /// Mutable access to the value at `position`, for limit enforcement.
     mutating func updateValue(at position: Int, _ update: (inout AttributeValue) -> Void) {
-        update(&storage[position].value)
+        update(&storage[position].1)
+    }
+
+    /// Whether any value satisfies `predicate`, without copying the elements.
+    func containsValue(where predicate: (AttributeValue) -> Bool) -> Bool {
+        storage.contains { predicate($0.1) }
+    }
+}
+
+extension TraceAttributes: Hashable {
+    public static func == (lhs: TraceAttributes, rhs: TraceAttributes) -> Bool {
+        lhs.storage.count == rhs.storage.count && zip(lhs.storage, rhs.storage).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.count)
+        for (key, value) in storage {
+            hasher.combine(key)
+            hasher.combine(value)
+        }
     }
 }

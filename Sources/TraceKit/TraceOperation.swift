@@ -106,7 +106,7 @@ extension TraceRecorder {
             Result { () throws(E) -> R in try body(&span) }
         }
         if case .failure(let error) = result { span.recordError(error) }
-        end(span)
+        end(&span)
         return try result.get()
     }
 
@@ -136,7 +136,7 @@ extension TraceRecorder {
             isolation: isolation
         )
         if case .failure(let error) = result { span.recordError(error) }
-        end(span)
+        end(&span)
         return try result.get()
     }
 }

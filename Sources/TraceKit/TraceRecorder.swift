@@ -125,10 +125,10 @@ public final class TraceRecorder: Sendable {
 
     /// Ends a span now and hands its record to every sink.
     @inlinable
-    func end(_ span: consuming ActiveSpan) {
+    func end(_ span: inout ActiveSpan) {
         guard span.isRecording else { return }
         let end = MonotonicClock.nowNanoseconds()
-        let record = span.finish(endMonotonicNanoseconds: end)
+        let record = span.takeRecord(endMonotonicNanoseconds: end)
         if record.droppedAttributeCount | record.droppedEventCount | record.truncatedValueCount != 0 {
             countLimitEffects(record)
         }
