@@ -154,10 +154,17 @@ func printTable(_ title: String, _ cases: [Case]) {
 }
 
 let iterations = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 200_000
-if CommandLine.arguments.contains("--profile-recorded") {
-    // For callgrind/perf: only the recorded case, nothing else in the profile.
-    try TraceSystem.bootstrap(TraceConfiguration(service: "bench", sinks: [DiscardingSpanSink()]))
-    _ = traceOperationCase(iterations)
+// For callgrind (instruction counts are repeatable on a noisy machine): one case only, e.g.
+//   valgrind --tool=callgrind SpanBenchmarks 20000 --profile recorded
+if let flag = CommandLine.arguments.firstIndex(of: "--profile"), flag + 1 < CommandLine.arguments.count {
+    switch CommandLine.arguments[flag + 1] {
+    case "floor": _ = floorCase(iterations)
+    case "disabled": _ = traceOperationCase(iterations)
+    case "withspan": _ = withSpanNoOpCase(iterations)
+    default:
+        try TraceSystem.bootstrap(TraceConfiguration(service: "bench", sinks: [DiscardingSpanSink()]))
+        _ = traceOperationCase(iterations)
+    }
     exit(0)
 }
 let rounds = 15
