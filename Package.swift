@@ -10,6 +10,10 @@ let package = Package(
         .library(name: "TraceKitTesting", targets: ["TraceKitTesting"]),
         .library(name: "TraceLog", targets: ["TraceLog"]),
         .library(name: "TraceMetrics", targets: ["TraceMetrics"]),
+        .library(name: "TraceKitBridges", targets: ["TraceKitBridges"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev); used by the trace log.
@@ -22,11 +26,26 @@ let package = Package(
         .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
         .target(name: "TraceLog", dependencies: ["TraceKit", "CZlib"]),
         .target(name: "TraceMetrics"),
+        .target(
+            name: "TraceKitBridges",
+            dependencies: [
+                "TraceKit",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ]
+        ),
 
         .executableTarget(name: "NestedSpans", dependencies: ["TraceKit", "TraceKitTesting"], path: "Samples/NestedSpans"),
 
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceMetricsTests", dependencies: ["TraceMetrics"]),
+        .testTarget(
+            name: "TraceKitBridgesTests",
+            dependencies: [
+                "TraceKitBridges", "TraceKit", "TraceKitTesting",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
     ]
 )

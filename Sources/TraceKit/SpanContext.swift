@@ -36,7 +36,7 @@ public struct SpanContext: Hashable, Sendable {
     /// logger.info("handled", metadata: ["trace_id": "\(SpanContext.current?.traceID.description ?? "-")"])
     /// ```
     public static var current: SpanContext? {
-        SpanContextStorage.taskLocal.get()
+        TraceSystem.currentParent()
     }
 }
 
@@ -93,7 +93,7 @@ extension SpanContext {
 @inlinable
 @discardableResult
 public func withSpanContext<R, E: Error>(_ context: SpanContext?, _ body: () throws(E) -> R) throws(E) -> R {
-    let result: Result<R, E> = SpanContextStorage.taskLocal.withValue(context) {
+    let result: Result<R, E> = bindSpanContext(context) {
         Result { () throws(E) -> R in try body() }
     }
     return try result.get()
@@ -112,16 +112,12 @@ public func withSpanContext<R, E: Error>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: () async throws(E) -> R
 ) async throws(E) -> R {
-    let result: Result<R, E> = await SpanContextStorage.taskLocal.withValue(
-        context,
-        operation: { () async -> Result<R, E> in
-            do throws(E) {
-                return .success(try await body())
-            } catch {
-                return .failure(error)
-            }
-        },
-        isolation: isolation
-    )
+    let result: Result<R, E> = await bindSpanContext(context, isolation: isolation) { () async -> Result<R, E> in
+        do throws(E) {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
+        }
+    }
     return try result.get()
 }

@@ -24,6 +24,10 @@ public struct SpanLimits: Hashable, Sendable {
     /// Applies the limits to a finished span's attributes and its events' attributes, counting what they remove.
     @usableFromInline
     func enforce(on record: inout SpanRecord) {
+        if record.events.count > maxEventCount {
+            record.droppedEventCount &+= UInt32(clamping: record.events.count - maxEventCount)
+            record.events.removeSubrange(maxEventCount...)
+        }
         let (dropped, truncated) = enforce(on: &record.attributes)
         record.droppedAttributeCount &+= dropped
         record.truncatedValueCount &+= truncated

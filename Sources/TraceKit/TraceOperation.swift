@@ -96,13 +96,13 @@ extension TraceRecorder {
         _ kind: SpanRecord.Kind,
         _ body: (inout ActiveSpan) throws(E) -> R
     ) throws(E) -> R {
-        let parent = SpanContextStorage.taskLocal.get()
+        let parent = TraceSystem.currentParent()
         guard var span = startSpan(name, attributes: attributes, kind: kind, parent: parent) else {
             // Not recorded, and the parent's context already tells children so: nothing to bind.
             var span = ActiveSpan(notRecording: parent, name: name)
             return try body(&span)
         }
-        let result: Result<R, E> = SpanContextStorage.taskLocal.withValue(span.context) {
+        let result: Result<R, E> = bindSpanContext(span.context) {
             Result { () throws(E) -> R in try body(&span) }
         }
         if case .failure(let error) = result { span.recordError(error) }
@@ -119,22 +119,19 @@ extension TraceRecorder {
         isolation: isolated (any Actor)?,
         _ body: (inout ActiveSpan) async throws(E) -> R
     ) async throws(E) -> R {
-        let parent = SpanContextStorage.taskLocal.get()
+        let parent = TraceSystem.currentParent()
         guard var span = startSpan(name, attributes: attributes, kind: kind, parent: parent) else {
             var span = ActiveSpan(notRecording: parent, name: name)
             return try await body(&span)
         }
-        let result: Result<R, E> = await SpanContextStorage.taskLocal.withValue(
-            span.context,
-            operation: { () async -> Result<R, E> in
-                do throws(E) {
-                    return .success(try await body(&span))
-                } catch {
-                    return .failure(error)
-                }
-            },
-            isolation: isolation
-        )
+        let result: Result<R, E> = await bindSpanContext(span.context, isolation: isolation) {
+            () async -> Result<R, E> in
+            do throws(E) {
+                return .success(try await body(&span))
+            } catch {
+                return .failure(error)
+            }
+        }
         if case .failure(let error) = result { span.recordError(error) }
         end(&span)
         return try result.get()

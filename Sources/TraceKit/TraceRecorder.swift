@@ -135,6 +135,30 @@ public final class TraceRecorder: Sendable {
         for sink in sinks { sink.consume(record) }
     }
 
+    /// The identity of a new span under `parent`, for spans started and ended by hand (bridges).
+    ///
+    /// `isSampled` says whether to record it. When the parent is unsampled (or the sampler never records) the
+    /// parent's own context (or an invalid one) comes back, so that children see the same decision.
+    public func makeSpanContext(parent: SpanContext?) -> SpanContext {
+        if let context = makeContext(parent: parent) { return context }
+        return parent ?? SpanContext(traceID: .invalid, spanID: .invalid, isSampled: false)
+    }
+
+    /// The current time as Unix nanoseconds, from the monotonic clock the recorder times spans with.
+    public var nowUnixNanoseconds: UInt64 {
+        MonotonicClock.nowNanoseconds() &+ wallClockOffsetNanoseconds
+    }
+
+    /// Hands a span finished by hand (by a bridge, or replayed) to every sink, after applying the span limits.
+    public func submit(_ span: SpanRecord) {
+        var record = span
+        limits.enforce(on: &record)
+        if record.droppedAttributeCount | record.droppedEventCount | record.truncatedValueCount != 0 {
+            countLimitEffects(record)
+        }
+        for sink in sinks { sink.consume(record) }
+    }
+
     @usableFromInline
     func countLimitEffects(_ record: SpanRecord) {
         droppedAttributes.add(UInt64(record.droppedAttributeCount), ordering: .relaxed)

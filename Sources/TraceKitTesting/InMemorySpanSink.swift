@@ -12,7 +12,7 @@ import TraceKit
 /// #expect(collector.spans.map(\.name) == ["step"])
 /// ```
 public final class InMemorySpanSink: SpanSink {
-    private let collected = Mutex<[SpanRecord]>([])
+    private let collected = Locked<[SpanRecord]>([])
     private let flushes = Atomic<Int>(0)
 
     public init() {}
