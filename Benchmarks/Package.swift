@@ -16,6 +16,7 @@ let package = Package(
             name: "SpanBenchmarks",
             dependencies: [
                 .product(name: "TraceKit", package: "TraceKit"),
+                .product(name: "TraceKitBridges", package: "TraceKit"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),

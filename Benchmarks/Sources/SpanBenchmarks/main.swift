@@ -9,6 +9,7 @@ import Glibc
 #endif
 import Synchronization
 import TraceKit
+import TraceKitBridges
 import Tracing
 
 @inline(never)
@@ -218,6 +219,21 @@ Task.detached {
 while !finished.load(ordering: .acquiring) { usleep(10_000) }
 let taskCases = inTask.withLock { $0 }
 printTable("Phase 3: bootstrapped, inside a Swift task", taskCases)
+
+// Phase 4: swift-distributed-tracing bootstrapped with TraceKit's tracer: `withSpan` now records TraceKit spans,
+// and every `traceOperation` also keeps InstrumentationContext.current in step (the price of the bridge).
+InstrumentationSystem.bootstrap(TraceKitTracer())
+let bridged = measure(
+    [
+        Case(name: "floor: task-local bind + 2 clock reads", run: floorCase),
+        Case(name: "TraceKit traceOperation, 2 attributes, with the bridge installed", run: traceOperationCase),
+        Case(name: "withSpan through TraceKitTracer, recorded", run: withSpanNoOpCase),
+        Case(name: "withSpan + 2 attributes through TraceKitTracer, recorded", run: withSpanNoOpAttributesCase),
+    ],
+    iterations: iterations / 4,
+    rounds: rounds
+)
+printTable("Phase 4: InstrumentationSystem bootstrapped with TraceKitTracer (bridge installed)", bridged)
 
 let floor1 = disabled[0].median
 let floor2 = recorded[0].median
