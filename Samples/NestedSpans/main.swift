@@ -2,11 +2,12 @@
 //
 // Run: swift run NestedSpans
 
-#if canImport(Glibc)
-import Glibc
-#endif
 import TraceKit
 import TraceKitTesting
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct ModelTimeout: Error, CustomStringConvertible {
     var description: String { "model did not answer within 2 s" }
@@ -23,7 +24,9 @@ func readProcessStat(pid: Int32) throws(SyscallError) -> Int {
 }
 
 func generateUI(message: String, attempt: Int) async throws -> String {
-    try await traceOperation("ui_generation", ["message": .string(String(message.prefix(50))), "attempt": .integer(attempt)]) {
+    try await traceOperation(
+        "ui_generation", ["message": .string(String(message.prefix(50))), "attempt": .integer(attempt)]
+    ) {
         span in
         let context = try traceOperation("load_context") {
             _ = try readProcessStat(pid: getpid())
@@ -72,7 +75,8 @@ func printTree(_ spans: [SpanRecord]) {
         let attributes = span.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         print("\(indent)\(span.name)  \((milliseconds * 1000).rounded() / 1000) ms\(status)  \(attributes)")
         for event in span.events {
-            print("\(indent)  * \(event.name) \(event.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+            print(
+                "\(indent)  * \(event.name) \(event.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
         }
         for child in (children[span.spanID] ?? []).sorted(by: { $0.startUnixNanoseconds < $1.startUnixNanoseconds }) {
             visit(child, depth: depth + 1)

@@ -125,7 +125,8 @@ public struct ActiveSpan: ~Copyable {
     /// Ends the span: fills in the duration, applies the limits and moves the record out (no copy).
     @inlinable
     mutating func takeRecord(endMonotonicNanoseconds: UInt64) -> SpanRecord {
-        var finished = SpanRecord(traceID: .invalid, spanID: .invalid, name: "", startUnixNanoseconds: 0, durationNanoseconds: 0)
+        var finished = SpanRecord(
+            traceID: .invalid, spanID: .invalid, name: "", startUnixNanoseconds: 0, durationNanoseconds: 0)
         swap(&finished, &record)
         finished.durationNanoseconds = endMonotonicNanoseconds &- startMonotonicNanoseconds
         limits.enforce(on: &finished)

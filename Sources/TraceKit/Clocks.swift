@@ -1,11 +1,11 @@
 // Clocks: the monotonic clock that times spans and the wall clock that dates them.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads CLOCK_MONOTONIC directly: durations must not jump when the wall clock is adjusted.

@@ -1,11 +1,11 @@
 // Locked: a value guarded by a pthread mutex, for state that ThreadSanitizer must be able to check.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A value guarded by a `pthread_mutex_t`.

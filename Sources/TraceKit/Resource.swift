@@ -1,11 +1,11 @@
 // Resource: what produced the spans (service, host, process), written once per log file.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The entity that produced a set of spans: service name, host, process, library version.

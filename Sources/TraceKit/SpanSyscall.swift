@@ -1,11 +1,11 @@
 // spanSyscall: one span per system call, with the syscall name and pid, and permission denials marked.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Attribute keys TraceKit sets on syscall spans; the span analyzer derives the kernel metrics from them.
@@ -67,9 +67,9 @@ public struct SyscallError: SyscallFailure, Hashable, CustomStringConvertible {
     public static func check<T: BinaryInteger>(_ result: T, _ syscall: String) throws(SyscallError) -> T {
         if result == -1 {
             #if canImport(Glibc) || canImport(Musl)
-            throw SyscallError(syscall: syscall, errno: Glibc.errno)
+                throw SyscallError(syscall: syscall, errno: Glibc.errno)
             #else
-            throw SyscallError(syscall: syscall, errno: Darwin.errno)
+                throw SyscallError(syscall: syscall, errno: Darwin.errno)
             #endif
         }
         return result

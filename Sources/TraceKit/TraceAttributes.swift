@@ -87,7 +87,8 @@ public struct TraceAttributes: Sendable, RandomAccessCollection, ExpressibleByDi
 
 extension TraceAttributes: Hashable {
     public static func == (lhs: TraceAttributes, rhs: TraceAttributes) -> Bool {
-        lhs.storage.count == rhs.storage.count && zip(lhs.storage, rhs.storage).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        lhs.storage.count == rhs.storage.count
+            && zip(lhs.storage, rhs.storage).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
     public func hash(into hasher: inout Hasher) {

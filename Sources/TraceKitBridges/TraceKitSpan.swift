@@ -108,7 +108,11 @@ public final class TraceKitSpan: Tracing.Span {
     public func addLink(_ link: SpanLink) {
         state.withLock { state in
             let dropped: Int64
-            if case .int64(let count)? = state.attributes.get("tracekit.dropped_links") { dropped = count } else { dropped = 0 }
+            if case .int64(let count)? = state.attributes.get("tracekit.dropped_links") {
+                dropped = count
+            } else {
+                dropped = 0
+            }
             state.attributes.set("tracekit.dropped_links", value: .int64(dropped + 1))
         }
     }

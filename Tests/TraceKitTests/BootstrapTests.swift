@@ -9,7 +9,8 @@ import TraceKitTesting
     @Test func secondBootstrapIsAClearErrorAndOverridesStillWin() throws {
         let global = InMemorySpanSink()
         // A recorder that samples nothing, so spans of other tests running without an override stay out of it.
-        let installed = try TraceSystem.bootstrap(TraceConfiguration(service: "first", sinks: [global], sampler: .never))
+        let installed = try TraceSystem.bootstrap(
+            TraceConfiguration(service: "first", sinks: [global], sampler: .never))
         #expect(TraceSystem.recorder === installed)
 
         do {

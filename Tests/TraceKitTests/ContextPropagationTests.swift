@@ -76,7 +76,9 @@ import TraceKitTesting
             await traceOperation("batch") {
                 await withTaskGroup(of: Void.self) { group in
                     for index in 0..<8 {
-                        group.addTask { await traceOperation("item", ["index": .integer(index)]) { await Task.yield() } }
+                        group.addTask {
+                            await traceOperation("item", ["index": .integer(index)]) { await Task.yield() }
+                        }
                     }
                 }
             }

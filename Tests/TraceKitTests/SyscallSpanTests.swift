@@ -1,11 +1,12 @@
 // Tests that spanSyscall names spans after the call, carries the pid and marks permission denials.
 
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 import TraceKit
 import TraceKitTesting
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct CapabilityMissing: SyscallFailure {
     var errnoCode: Int32? { nil }

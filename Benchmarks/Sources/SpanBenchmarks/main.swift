@@ -4,13 +4,14 @@
 // Prints, per case, the median and minimum nanoseconds per operation over interleaved rounds, and the ratios
 // the performance budget is stated in. Rounds interleave the cases so machine noise hits them alike.
 
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 import TraceKit
 import TraceKitBridges
 import Tracing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @inline(never)
 func blackHole<T>(_ value: T) {}
