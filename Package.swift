@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TraceLog", targets: ["TraceLog"]),
         .library(name: "TraceMetrics", targets: ["TraceMetrics"]),
         .library(name: "TraceKitBridges", targets: ["TraceKitBridges"]),
+        .library(name: "TraceExport", targets: ["TraceExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
         .target(name: "TraceLog", dependencies: ["TraceKit", "CZlib"]),
         .target(name: "TraceMetrics"),
+        .target(name: "TraceExport", dependencies: ["TraceKit"]),
         .target(
             name: "TraceKitBridges",
             dependencies: [
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceMetricsTests", dependencies: ["TraceMetrics"]),
+        .testTarget(name: "TraceExportTests", dependencies: ["TraceExport", "TraceKit", "TraceKitTesting"]),
         .testTarget(
             name: "TraceKitBridgesTests",
             dependencies: [

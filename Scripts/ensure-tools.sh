@@ -19,6 +19,7 @@ declare -A TRACEKIT_PIP_PACKAGES=(
     [prometheus-client]=prometheus_client
     [scipy]=scipy
     [numpy]=numpy
+    [opentelemetry-proto]=opentelemetry.proto
 )
 
 tracekit_has() {
