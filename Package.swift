@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TraceKitTesting", targets: ["TraceKitTesting"]),
         .library(name: "TraceLog", targets: ["TraceLog"]),
         .library(name: "TraceMetrics", targets: ["TraceMetrics"]),
+        .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev); used by the trace log.
@@ -22,11 +23,13 @@ let package = Package(
         .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
         .target(name: "TraceLog", dependencies: ["TraceKit", "CZlib"]),
         .target(name: "TraceMetrics"),
+        .target(name: "TraceAnalysis", dependencies: ["TraceKit"]),
 
         .executableTarget(name: "NestedSpans", dependencies: ["TraceKit", "TraceKitTesting"], path: "Samples/NestedSpans"),
 
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceMetricsTests", dependencies: ["TraceMetrics"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting"]),
     ]
 )
