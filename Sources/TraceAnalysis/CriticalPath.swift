@@ -103,7 +103,9 @@ extension SpanTree {
         }
         let ordered = onPath.sorted { lhs, rhs in
             let (a, b) = (nodes[lhs].span, nodes[rhs].span)
-            if a.startUnixNanoseconds != b.startUnixNanoseconds { return a.startUnixNanoseconds < b.startUnixNanoseconds }
+            if a.startUnixNanoseconds != b.startUnixNanoseconds {
+                return a.startUnixNanoseconds < b.startUnixNanoseconds
+            }
             return nodes[lhs].depth != nodes[rhs].depth ? nodes[lhs].depth < nodes[rhs].depth : lhs < rhs
         }
         return CriticalPath(segments: reversedSegments.reversed(), nodeIndices: ordered)

@@ -3,7 +3,8 @@
 /// Compares every span name found in either of two `LatencySamples` and says whether CI should fail.
 ///
 /// ```swift
-/// let report = LatencyDiffReport(baseline: before, candidate: after, options: LatencyDiffOptions(thresholdPercent: 10))
+/// let options = LatencyDiffOptions(thresholdPercent: 10)
+/// let report = LatencyDiffReport(baseline: before, candidate: after, options: options)
 /// print(report.renderText())
 /// exit(report.hasSignificantSlowdown ? 1 : 0)
 /// ```
@@ -14,7 +15,8 @@ public struct LatencyDiffReport: Hashable, Sendable {
     public let options: LatencyDiffOptions
 
     /// Diffs every name of `baseline` and `candidate`; a name on one side only is `.insufficientData`.
-    public init(baseline: LatencySamples, candidate: LatencySamples, options: LatencyDiffOptions = LatencyDiffOptions()) {
+    public init(baseline: LatencySamples, candidate: LatencySamples, options: LatencyDiffOptions = LatencyDiffOptions())
+    {
         let names = Set(baseline.names).union(candidate.names).sorted()
         diffs = names.map { name in
             LatencyDiff(

@@ -1,11 +1,11 @@
 // QuantileSketch: a mergeable DDSketch-style quantile sketch with a relative-error bound.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A mergeable sketch of non-negative values whose quantiles are within a relative error `alpha`.

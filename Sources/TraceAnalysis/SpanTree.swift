@@ -55,7 +55,9 @@ public struct SpanTree: Hashable, Sendable {
         }
         let byStart: (Int, Int) -> Bool = { lhs, rhs in
             let (a, b) = (records[lhs], records[rhs])
-            if a.startUnixNanoseconds != b.startUnixNanoseconds { return a.startUnixNanoseconds < b.startUnixNanoseconds }
+            if a.startUnixNanoseconds != b.startUnixNanoseconds {
+                return a.startUnixNanoseconds < b.startUnixNanoseconds
+            }
             return a.spanID.rawValue < b.spanID.rawValue
         }
         for position in childrenOf.indices { childrenOf[position].sort(by: byStart) }

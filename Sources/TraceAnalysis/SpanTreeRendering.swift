@@ -26,7 +26,9 @@ extension SpanTree {
         let selfWidth = selfTimes.map(\.count).max() ?? 0
 
         let spanWord = nodes.count == 1 ? "span" : "spans"
-        var lines = ["trace \(traceID)  \(DurationText.format(nanoseconds: durationNanoseconds))  \(nodes.count) \(spanWord)"]
+        var lines = [
+            "trace \(traceID)  \(DurationText.format(nanoseconds: durationNanoseconds))  \(nodes.count) \(spanWord)"
+        ]
         for node in nodes {
             var line = critical.contains(node.index) ? "* " : "  "
             line += Self.padRight(labels[node.index], labelWidth)

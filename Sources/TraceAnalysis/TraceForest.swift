@@ -33,7 +33,8 @@ public struct TraceForest: Hashable, Sendable {
             return a.high != b.high ? a.high < b.high : a.low < b.low
         }
         trees = order.map { unordered[$0] }
-        treeIndexByTraceID = Dictionary(uniqueKeysWithValues: trees.enumerated().map { ($0.element.traceID, $0.offset) })
+        treeIndexByTraceID = Dictionary(
+            uniqueKeysWithValues: trees.enumerated().map { ($0.element.traceID, $0.offset) })
     }
 
     /// The tree of trace `traceID`, `nil` if no span had it.

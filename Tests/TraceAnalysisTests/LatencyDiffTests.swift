@@ -91,10 +91,18 @@ import TraceKit
     @Test func reportCoversNamesOfBothSidesAndFailsOnlyOnSlowdown() {
         var before = LatencySamples()
         var after = LatencySamples()
-        for value in Self.logNormal(100, median: 1e6, seed: 9) { before.add(durationNanoseconds: value, named: "query") }
-        for value in Self.logNormal(100, median: 2e6, seed: 10) { after.add(durationNanoseconds: value, named: "query") }
-        for value in Self.logNormal(100, median: 5e5, seed: 11) { before.add(durationNanoseconds: value, named: "parse") }
-        for value in Self.logNormal(100, median: 5e5, seed: 12) { after.add(durationNanoseconds: value, named: "parse") }
+        for value in Self.logNormal(100, median: 1e6, seed: 9) {
+            before.add(durationNanoseconds: value, named: "query")
+        }
+        for value in Self.logNormal(100, median: 2e6, seed: 10) {
+            after.add(durationNanoseconds: value, named: "query")
+        }
+        for value in Self.logNormal(100, median: 5e5, seed: 11) {
+            before.add(durationNanoseconds: value, named: "parse")
+        }
+        for value in Self.logNormal(100, median: 5e5, seed: 12) {
+            after.add(durationNanoseconds: value, named: "parse")
+        }
         after.add(durationNanoseconds: 42, named: "new")
         let report = LatencyDiffReport(baseline: before, candidate: after)
         #expect(report.diffs.map(\.name) == ["new", "parse", "query"])

@@ -56,7 +56,10 @@ import TraceAnalysis
             label: "exact, complete separation", baseline: [1, 2, 3, 4], candidate: [5, 6, 7, 8, 9], method: "exact"),
     ]
 
-    @Test(.enabled(if: SciPyReference.unavailableReason == nil || SciPyReference.isRequired, "python3 with scipy not available; set CI=true to make this a failure"))
+    @Test(
+        .enabled(
+            if: SciPyReference.unavailableReason == nil || SciPyReference.isRequired,
+            "python3 with scipy not available; set CI=true to make this a failure"))
     func pValuesAndShiftIntervalsMatchSciPyAndBruteForce() throws {
         if let reason = SciPyReference.unavailableReason {
             Issue.record("CI=true requires python3 with numpy and scipy for the SciPy reference check: \(reason)")
@@ -77,7 +80,8 @@ import TraceAnalysis
             #expect(relative <= 1e-9, "\(item.label): p \(test.pValue) vs SciPy \(reference.pValue)")
 
             let shift = try #require(
-                HodgesLehmannShift(baseline: item.baseline, candidate: item.candidate, confidenceLevel: item.confidence))
+                HodgesLehmannShift(baseline: item.baseline, candidate: item.candidate, confidenceLevel: item.confidence)
+            )
             #expect(shift.estimateNanoseconds == reference.hodgesLehmannEstimate, "\(item.label)")
             #expect(shift.interval == reference.hodgesLehmannInterval, "\(item.label)")
         }

@@ -1,12 +1,13 @@
 // Tests that QuantileSketch answers quantiles within its relative-error bound, merges, and stays bounded.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Testing
 import TraceAnalysis
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @Suite struct QuantileSketchTests {
     /// The exact lower quantile the sketch promises to approximate: `sorted[⌊q·(n-1)⌋]`.

@@ -1,9 +1,9 @@
 // SeededGenerator: a reproducible random source (SplitMix64) so generated test data is the same every run.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct SeededGenerator: RandomNumberGenerator {

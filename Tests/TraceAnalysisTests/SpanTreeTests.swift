@@ -9,7 +9,9 @@ import TraceKitTesting
     typealias F = SpanFixtures
     let ms = F.nanoseconds(milliseconds:)
 
-    func names(_ tree: SpanTree) -> [String] { tree.nodes.map { String(repeating: ".", count: $0.depth) + $0.span.name } }
+    func names(_ tree: SpanTree) -> [String] {
+        tree.nodes.map { String(repeating: ".", count: $0.depth) + $0.span.name }
+    }
 
     @Test func nestedSpansFormDepthFirstTreeWithChildrenByStartTime() throws {
         // Given in scrambled order: the tree must not depend on it.
