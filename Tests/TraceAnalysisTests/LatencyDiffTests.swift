@@ -76,6 +76,19 @@ import TraceKit
         #expect(MannWhitneyUTest([.nan], [1]) == nil)
     }
 
+    @Test func asymptoticPValueWithTiesMatchesTheWorkedExample() throws {
+        // Docs/Analysis.md works this through: U1 = 10.5, three tie groups of two, z = 2.95145; the expected p is
+        // scipy.stats.mannwhitneyu(x, y, method="asymptotic") pasted here, so this runs without Python too.
+        let x: [Double] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]
+        let y: [Double] = [14, 16, 18, 20, 22, 24, 26, 28, 30, 32]
+        let test = try #require(MannWhitneyUTest(x, y, method: .asymptotic))
+        #expect(test.u1 == 10.5)
+        #expect(test.hasTies)
+        #expect(abs(test.pValue - 0.0031628218975971976) <= 1e-12 * 0.0031628218975971976)
+        // Automatic would also pick the normal approximation: both samples have more than 8 values.
+        #expect(MannWhitneyUTest(x, y)?.method == .asymptotic)
+    }
+
     @Test func hodgesLehmannShiftIsTheMedianPairwiseDifference() throws {
         let shift = try #require(HodgesLehmannShift(baseline: [100, 110, 120], candidate: [130, 140, 150]))
         #expect(shift.estimateNanoseconds == 30)

@@ -51,6 +51,10 @@ import TraceAnalysis
             label: "exact, 3 vs 20, interleaved", baseline: [50, 150, 250],
             candidate: (1...20).map { UInt64($0) * 13 }, method: "exact"),
         ReferenceCase(
+            label: "exact, 7 vs 350 (near the exact limit of 2,500 pairs)",
+            baseline: uniform(7, 1...1_000_000_000, seed: 13),
+            candidate: uniform(350, 1...1_100_000_000, seed: 14), method: "exact"),
+        ReferenceCase(
             label: "exact, U at its mean: p clipped to 1", baseline: [1, 4], candidate: [2, 3], method: "exact"),
         ReferenceCase(
             label: "exact, complete separation", baseline: [1, 2, 3, 4], candidate: [5, 6, 7, 8, 9], method: "exact"),
