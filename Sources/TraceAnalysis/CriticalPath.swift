@@ -14,7 +14,9 @@ import TraceKit
 /// the cursor is the parent's own critical time; descend into the child with the cursor at the child's
 /// end, and when it is done move the parent's cursor back to the child's start. Children finishing after
 /// the cursor overlapped a later critical child and are skipped. When no child is left, the parent owns
-/// the time from its start to the cursor. Ties in end time go to the child that started first.
+/// the time from its start to the cursor. Ties in end time go to the child that started first. One deviation
+/// from Jaeger: a child ending exactly *at* the cursor qualifies (Jaeger requires strictly before), so
+/// back-to-back sequential children are both on the path.
 ///
 /// ```swift
 /// let path = tree.criticalPath()

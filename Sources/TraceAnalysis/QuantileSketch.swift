@@ -15,8 +15,8 @@
 /// `quantile(q)` is within `α` of the exact lower quantile `sorted[⌊q·(n-1)⌋]` (DDSketch, Masson et al.
 /// 2019). Memory is bounded by `maxBucketCount`: past it the lowest buckets are merged, and only
 /// quantiles that land in the merged range lose the bound (`hasCollapsedBuckets` tells).
-/// Zero goes to its own bucket; negative, NaN and infinite values are not sketchable and are only counted
-/// in `rejectedCount`.
+/// Zero (and anything below 1e-9, far under a nanosecond) goes to its own bucket, reported as `min`; negative,
+/// NaN and infinite values are not sketchable and are only counted in `rejectedCount`.
 ///
 /// ```swift
 /// var sketch = QuantileSketch()            // alpha 0.01, 2048 buckets

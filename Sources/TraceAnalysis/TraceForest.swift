@@ -42,6 +42,15 @@ public struct TraceForest: Hashable, Sendable {
         treeIndexByTraceID[traceID].map { trees[$0] }
     }
 
+    /// The critical path of trace `traceID` from its primary root, `nil` if no span had that trace id.
+    ///
+    /// ```swift
+    /// let path = forest.criticalPath(of: slowTraceID)
+    /// ```
+    public func criticalPath(of traceID: TraceID) -> CriticalPath? {
+        tree(for: traceID)?.criticalPath()
+    }
+
     /// How many spans the forest holds (duplicates excluded).
     public var spanCount: Int { trees.reduce(0) { $0 + $1.spanCount } }
 

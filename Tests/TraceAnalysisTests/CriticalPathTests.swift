@@ -75,6 +75,18 @@ import TraceKit
         #expect(tree.nodes[0].selfTimeNanoseconds == ms(30))
     }
 
+    @Test func forestFindsTheCriticalPathOfATraceById() throws {
+        let forest = TraceForest([
+            F.span("other", id: 1, trace: 1, from: 0, to: 10),
+            F.span("R", id: 1, trace: 2, from: 0, to: 40),
+            F.span("child", id: 2, parent: 1, trace: 2, from: 5, to: 25),
+        ])
+        let path = try #require(forest.criticalPath(of: TraceID(high: 0xAB, low: 2)))
+        #expect(path.segments.map(\.durationNanoseconds) == [ms(5), ms(20), ms(15)])
+        #expect(path.segments.map(\.spanID.rawValue) == [1, 2, 1])
+        #expect(forest.criticalPath(of: TraceID(high: 0xAB, low: 3)) == nil)
+    }
+
     @Test func backToBackChildrenAreBothCritical() throws {
         let tree = try #require(
             TraceForest([
