@@ -38,8 +38,8 @@ public struct LatencyDiffReport: Hashable, Sendable {
     /// The diff as an aligned text table: name, medians, change, interval, p-value, verdict.
     ///
     /// ```text
-    /// name       baseline     candidate    change   95% CI of shift    p        verdict
-    /// db.query   4.012ms      4.988ms      +24.3%   [+21.0%, +27.9%]   1.2e-30  slower
+    /// name  baseline  candidate  change  95% CI of shift    p      verdict
+    /// q     12.000ms  22.000ms   +83.3%  [+58.3%, +108.3%]  0.008  slower
     /// ```
     public func renderText() -> String {
         let level = Self.percentText(options.confidenceLevel * 100, decimals: 0, signed: false)
