@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TraceMetrics", targets: ["TraceMetrics"]),
         .library(name: "TraceKitBridges", targets: ["TraceKitBridges"]),
         .library(name: "TraceExport", targets: ["TraceExport"]),
+        .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
@@ -39,6 +40,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "TraceAnalysis", dependencies: ["TraceKit"]),
 
         .executableTarget(
             name: "NestedSpans", dependencies: ["TraceKit", "TraceKitTesting"], path: "Samples/NestedSpans"),
@@ -56,5 +58,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting"]),
     ]
 )
