@@ -1,0 +1,138 @@
+// A histogram series: per-bucket atomic counts and an atomic sum, so observing takes no lock.
+
+import Synchronization
+
+/// One series of a histogram: counts of observations per bucket, their sum and count.
+///
+/// Observing is a bucket search, one relaxed atomic add on that bucket and a compare-and-swap on the sum;
+/// no lock is taken, so many threads can observe into one series at once. Readers may see the sum and the
+/// counts a few in-flight observations apart, as with other lock-free clients.
+///
+/// ```swift
+/// let latency = try registry.histogram("rpc_duration_seconds", help: "RPC latency.", unit: "seconds")
+/// latency.observe(0.042)
+/// ```
+// @unchecked Sendable: `counts` is allocated once in init, never reassigned, only touched through its
+// atomics, and freed in deinit when no other reference can exist; every other stored property is Sendable.
+public final class Histogram: @unchecked Sendable {
+    /// Finite upper bounds, strictly increasing; the `+Inf` bucket is implicit.
+    public let upperBounds: [Double]
+    let boundCount: Int
+    let bounds: UnsafeMutablePointer<Double>
+    /// Non-cumulative counts, one per finite bound plus one for `+Inf`.
+    let counts: UnsafeMutablePointer<Atomic<Int>>
+    let sumBits = Atomic<UInt64>(0)
+    let exemplars: Mutex<[RecordedExemplar?]>
+
+    init(upperBounds: [Double]) {
+        self.upperBounds = upperBounds
+        boundCount = upperBounds.count
+        bounds = UnsafeMutablePointer<Double>.allocate(capacity: max(upperBounds.count, 1))
+        bounds.initialize(from: upperBounds, count: upperBounds.count)
+        counts = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: upperBounds.count + 1)
+        for index in 0...upperBounds.count {
+            (counts + index).initialize(to: Atomic<Int>(0))
+        }
+        exemplars = Mutex(Array(repeating: nil, count: upperBounds.count + 1))
+    }
+
+    deinit {
+        counts.deinitialize(count: boundCount + 1)
+        counts.deallocate()
+        bounds.deinitialize(count: boundCount)
+        bounds.deallocate()
+    }
+
+    /// Records one observation.
+    ///
+    /// ```swift
+    /// latency.observe(0.042)
+    /// ```
+    @inline(__always)
+    public func observe(_ value: Double) {
+        counts[bucketIndex(value)].wrappingAdd(1, ordering: .relaxed)
+        sumBits.addDouble(value)
+    }
+
+    /// Records one observation and keeps `exemplar` as the latest exemplar of the bucket it fell into.
+    ///
+    /// ```swift
+    /// latency.observe(0.042, exemplar: try Exemplar(traceID: traceID, spanID: spanID))
+    /// ```
+    public func observe(_ value: Double, exemplar: Exemplar) {
+        let index = bucketIndex(value)
+        counts[index].wrappingAdd(1, ordering: .relaxed)
+        sumBits.addDouble(value)
+        exemplars.withLock { $0[index] = RecordedExemplar(exemplar: exemplar, value: value) }
+    }
+
+    /// Observes the seconds elapsed since `timer` started; see ``MetricTimer``.
+    ///
+    /// ```swift
+    /// let timer = latency.startTimer()
+    /// defer { timer.stop() }
+    /// ```
+    public func startTimer() -> MetricTimer {
+        MetricTimer(histogram: self)
+    }
+
+    /// Index of the first bucket whose bound is >= value; NaN goes to `+Inf`.
+    @inline(__always)
+    func bucketIndex(_ value: Double) -> Int {
+        if boundCount <= 16 {
+            var index = 0
+            while index < boundCount && !(value <= bounds[index]) { index &+= 1 }
+            return index
+        }
+        var low = 0
+        var high = boundCount
+        while low < high {
+            let middle = (low &+ high) >> 1
+            if value <= bounds[middle] { high = middle } else { low = middle &+ 1 }
+        }
+        return value.isNaN ? boundCount : low
+    }
+
+    /// A consistent-enough copy of the series for rendering: cumulative counts per bound and `+Inf`.
+    func snapshot() -> HistogramSnapshot {
+        var cumulative: [Int] = []
+        cumulative.reserveCapacity(boundCount + 1)
+        var running = 0
+        for index in 0...boundCount {
+            running &+= counts[index].load(ordering: .relaxed)
+            cumulative.append(running)
+        }
+        return HistogramSnapshot(
+            upperBounds: upperBounds, cumulativeCounts: cumulative, sum: sumBits.loadDouble(),
+            exemplars: exemplars.withLock { $0 })
+    }
+
+    /// The number of observations so far.
+    ///
+    /// ```swift
+    /// print(latency.count)
+    /// ```
+    public var count: Int {
+        var total = 0
+        for index in 0...boundCount { total &+= counts[index].load(ordering: .relaxed) }
+        return total
+    }
+
+    /// The sum of observations so far.
+    ///
+    /// ```swift
+    /// print(latency.sum / Double(latency.count))  // mean
+    /// ```
+    public var sum: Double { sumBits.loadDouble() }
+}
+
+/// A read-out of one histogram series.
+struct HistogramSnapshot {
+    let upperBounds: [Double]
+    /// Cumulative counts: one per finite bound, then the `+Inf` bucket (the total count).
+    let cumulativeCounts: [Int]
+    let sum: Double
+    let exemplars: [RecordedExemplar?]
+
+    var count: Int { cumulativeCounts.last ?? 0 }
+}

@@ -1,0 +1,106 @@
+// What the registry keeps per family: its descriptor and type-erased ways to render and summarise it.
+
+/// A registered family with its concrete type erased behind closures made at registration.
+struct RegisteredFamily: Sendable {
+    let descriptor: FamilyDescriptor
+    let family: any AnyObject & Sendable
+    let writeText: @Sendable (TextRenderContext, inout ExpositionBuffer) -> Void
+    let writeJSON: @Sendable (inout ExpositionBuffer) -> Void
+    let stats: @Sendable () -> MetricStats?
+    let overflowCount: @Sendable () -> Int
+
+    static func counters(_ family: CounterFamily, _ descriptor: FamilyDescriptor) -> RegisteredFamily {
+        let text = FamilyText(descriptor)
+        return RegisteredFamily(
+            descriptor: descriptor, family: family,
+            writeText: { context, buffer in
+                TextExposition.writeCounters(family.table.entries(), text: text, context: context, into: &buffer)
+            },
+            writeJSON: { buffer in
+                writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
+                    JSONExposition.writeValue(Double(entry.series.value), into: &buffer)
+                }
+            },
+            stats: { nil }, overflowCount: { family.overflowCount })
+    }
+
+    static func floatingCounters(_ family: FloatingCounterFamily, _ descriptor: FamilyDescriptor) -> RegisteredFamily {
+        let text = FamilyText(descriptor)
+        return RegisteredFamily(
+            descriptor: descriptor, family: family,
+            writeText: { context, buffer in
+                TextExposition.writeFloatingCounters(
+                    family.table.entries(), text: text, context: context, into: &buffer)
+            },
+            writeJSON: { buffer in
+                writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
+                    JSONExposition.writeValue(entry.series.value, into: &buffer)
+                }
+            },
+            stats: { nil }, overflowCount: { family.overflowCount })
+    }
+
+    static func gauges(_ family: GaugeFamily, _ descriptor: FamilyDescriptor) -> RegisteredFamily {
+        let text = FamilyText(descriptor)
+        return RegisteredFamily(
+            descriptor: descriptor, family: family,
+            writeText: { context, buffer in
+                TextExposition.writeGauges(family.table.entries(), text: text, context: context, into: &buffer)
+            },
+            writeJSON: { buffer in
+                writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
+                    JSONExposition.writeValue(entry.series.value, into: &buffer)
+                }
+            },
+            stats: { nil }, overflowCount: { family.overflowCount })
+    }
+
+    static func histograms(_ family: HistogramFamily, _ descriptor: FamilyDescriptor) -> RegisteredFamily {
+        let text = FamilyText(descriptor)
+        return RegisteredFamily(
+            descriptor: descriptor, family: family,
+            writeText: { context, buffer in
+                TextExposition.writeHistograms(family.table.entries(), text: text, context: context, into: &buffer)
+            },
+            writeJSON: { buffer in
+                writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
+                    JSONExposition.writeHistogram(entry.series.snapshot(), into: &buffer)
+                }
+            },
+            stats: { MetricStats(histograms: family.table.entries().map(\.series)) },
+            overflowCount: { family.overflowCount })
+    }
+
+    static func summaries(_ family: SummaryFamily, _ descriptor: FamilyDescriptor) -> RegisteredFamily {
+        let text = FamilyText(descriptor)
+        return RegisteredFamily(
+            descriptor: descriptor, family: family,
+            writeText: { context, buffer in
+                TextExposition.writeSummaries(family.table.entries(), text: text, context: context, into: &buffer)
+            },
+            writeJSON: { buffer in
+                writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
+                    JSONExposition.writeSummary(
+                        entry.series.snapshot(), quantiles: entry.series.quantiles, into: &buffer)
+                }
+            },
+            stats: {
+                var merged = QuantileSketch(relativeAccuracy: descriptor.relativeAccuracy)
+                for entry in family.table.entries() { merged.merge(entry.series.snapshot()) }
+                return MetricStats(sketch: merged)
+            },
+            overflowCount: { family.overflowCount })
+    }
+
+    private static func writeJSONSeries<Series>(
+        _ family: MetricFamily<Series>, _ descriptor: FamilyDescriptor, into buffer: inout ExpositionBuffer,
+        values: (SeriesEntry<Series>, inout ExpositionBuffer) -> Void
+    ) {
+        JSONExposition.beginFamily(descriptor, into: &buffer)
+        for (index, entry) in family.table.entries().enumerated() {
+            JSONExposition.beginSeries(entry, first: index == 0, into: &buffer)
+            values(entry, &buffer)
+        }
+        JSONExposition.endFamily(into: &buffer)
+    }
+}
