@@ -22,7 +22,7 @@ enum JSONExposition {
         buffer.append("]}")
     }
 
-    static func beginSeries<Series>(_ entry: SeriesEntry<Series>, first: Bool, into buffer: inout ExpositionBuffer) {
+    static func beginSeries(_ entry: SeriesEntry, first: Bool, into buffer: inout ExpositionBuffer) {
         if !first { buffer.append(byte: UInt8(ascii: ",")) }
         buffer.append("{\"labels\":{")
         for (index, name) in entry.labelNames.enumerated() {

@@ -24,9 +24,9 @@ public final class MetricFamily<Series: AnyObject & Sendable>: Sendable {
     public let unit: String
     /// Label names, sorted.
     public let labelNames: [String]
-    let table: SeriesTable<Series>
+    let table: SeriesTable
 
-    init(descriptor: FamilyDescriptor, table: SeriesTable<Series>) {
+    init(descriptor: FamilyDescriptor, table: SeriesTable) {
         name = descriptor.name
         type = descriptor.type
         help = descriptor.help
@@ -43,7 +43,23 @@ public final class MetricFamily<Series: AnyObject & Sendable>: Sendable {
     /// - Throws: ``MetricsRegistryError/labelSetMismatch(metric:expected:given:)`` unless the keys are exactly
     ///   the family's label names.
     public func labels(_ labels: [String: String]) throws(MetricsRegistryError) -> Series {
-        try table.series(for: labels)
+        // The table holds only series made by this family's `makeSeries`, which are `Series`.
+        unsafeDowncast(try table.series(for: labels), to: Series.self)
+    }
+
+    /// Returns the series for label values given in the order of ``labelNames`` (sorted by name), like
+    /// client_golang's `WithLabelValues`; skips building a dictionary, for lookups on a hot path.
+    ///
+    /// ```swift
+    /// // labelNames == ["method", "status"]
+    /// try requests.labels(values: ["GET", "200"]).increment()
+    /// ```
+    /// - Throws: ``MetricsRegistryError/labelSetMismatch(metric:expected:given:)`` if the count is wrong.
+    public func labels(values: [String]) throws(MetricsRegistryError) -> Series {
+        guard values.count == labelNames.count else {
+            throw .labelSetMismatch(metric: name, expected: labelNames, given: values.indices.map { "value \($0 + 1)" })
+        }
+        return unsafeDowncast(table.series(forValues: values), to: Series.self)
     }
 
     /// How many label-set lookups found the family at its series limit and got the overflow series.
@@ -73,6 +89,6 @@ extension MetricFamily where Series == Histogram {
     /// defer { timer.stop() }
     /// ```
     public func startTimer(_ labels: [String: String] = [:]) throws(MetricsRegistryError) -> MetricTimer {
-        MetricTimer(histogram: try table.series(for: labels))
+        MetricTimer(histogram: try self.labels(labels))
     }
 }

@@ -84,7 +84,7 @@ public final class MetricsRegistry: Sendable {
                 metricName: requested.name, labelNames: requested.labelNames, seriesLimit: limit, clock: clock,
                 makeSeries: makeSeries)
             if requested.labelNames.isEmpty { _ = table.series(forValues: []) }
-            let family = MetricFamily(descriptor: requested, table: table)
+            let family = MetricFamily<Series>(descriptor: requested, table: table)
             let registered = record(family, requested)
             state.byName[requested.name] = registered
             for sampleName in requested.sampleNames { state.claimedSampleNames[sampleName] = requested.name }
@@ -130,9 +130,26 @@ public final class MetricsRegistry: Sendable {
     /// let body: [UInt8] = registry.expositionBytes(.prometheusText)
     /// ```
     public func expositionBytes(_ format: ExpositionFormat = .prometheusText, timestamp: Double? = nil) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(sizeHint.load(ordering: .relaxed) + 1024)
+        exposition(format, into: &bytes, timestamp: timestamp)
+        return bytes
+    }
+
+    /// Appends the exposition to `bytes`, so a server can reuse one buffer for every scrape.
+    ///
+    /// ```swift
+    /// var body: [UInt8] = []
+    /// body.removeAll(keepingCapacity: true)
+    /// registry.exposition(.openMetrics, into: &body)
+    /// ```
+    public func exposition(_ format: ExpositionFormat, into bytes: inout [UInt8], timestamp: Double? = nil) {
         let families = state.withLock { $0.sorted }
         let context = TextRenderContext(format: format, timestamp: timestamp)
-        var buffer = ExpositionBuffer(reservingCapacity: sizeHint.load(ordering: .relaxed) + 1024)
+        var buffer = ExpositionBuffer(reservingCapacity: 0)
+        swap(&buffer.bytes, &bytes)
+        defer { swap(&buffer.bytes, &bytes) }
+        let start = buffer.bytes.count
         var overflowWritten = false
         for family in families {
             if !overflowWritten && family.descriptor.name > Self.overflowFamilyName {
@@ -143,8 +160,7 @@ public final class MetricsRegistry: Sendable {
         }
         if !overflowWritten { writeOverflowFamily(families, context: context, into: &buffer) }
         if format == .openMetrics { buffer.append("# EOF\n") }
-        sizeHint.store(buffer.bytes.count, ordering: .relaxed)
-        return buffer.bytes
+        sizeHint.store(buffer.bytes.count - start, ordering: .relaxed)
     }
 
     /// Writes `tracekit_metric_series_overflow_total{metric="..."}` for the families that overflowed, if any.

@@ -1,6 +1,7 @@
 // What the registry keeps per family: its descriptor and type-erased ways to render and summarise it.
 
-/// A registered family with its concrete type erased behind closures made at registration.
+/// A registered family with its concrete type erased behind closures made at registration. The closures
+/// downcast series to the class their family makes, which is the only class its table holds.
 struct RegisteredFamily: Sendable {
     let descriptor: FamilyDescriptor
     let family: any AnyObject & Sendable
@@ -18,7 +19,7 @@ struct RegisteredFamily: Sendable {
             },
             writeJSON: { buffer in
                 writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
-                    JSONExposition.writeValue(Double(entry.series.value), into: &buffer)
+                    JSONExposition.writeValue(Double(unsafeDowncast(entry.series, to: Counter.self).value), into: &buffer)
                 }
             },
             stats: { nil }, overflowCount: { family.overflowCount })
@@ -34,7 +35,7 @@ struct RegisteredFamily: Sendable {
             },
             writeJSON: { buffer in
                 writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
-                    JSONExposition.writeValue(entry.series.value, into: &buffer)
+                    JSONExposition.writeValue(unsafeDowncast(entry.series, to: FloatingCounter.self).value, into: &buffer)
                 }
             },
             stats: { nil }, overflowCount: { family.overflowCount })
@@ -49,7 +50,7 @@ struct RegisteredFamily: Sendable {
             },
             writeJSON: { buffer in
                 writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
-                    JSONExposition.writeValue(entry.series.value, into: &buffer)
+                    JSONExposition.writeValue(unsafeDowncast(entry.series, to: Gauge.self).value, into: &buffer)
                 }
             },
             stats: { nil }, overflowCount: { family.overflowCount })
@@ -64,10 +65,10 @@ struct RegisteredFamily: Sendable {
             },
             writeJSON: { buffer in
                 writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
-                    JSONExposition.writeHistogram(entry.series.snapshot(), into: &buffer)
+                    JSONExposition.writeHistogram(unsafeDowncast(entry.series, to: Histogram.self).snapshot(), into: &buffer)
                 }
             },
-            stats: { MetricStats(histograms: family.table.entries().map(\.series)) },
+            stats: { MetricStats(histograms: family.table.entries().map { unsafeDowncast($0.series, to: Histogram.self) }) },
             overflowCount: { family.overflowCount })
     }
 
@@ -80,13 +81,13 @@ struct RegisteredFamily: Sendable {
             },
             writeJSON: { buffer in
                 writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
-                    JSONExposition.writeSummary(
-                        entry.series.snapshot(), quantiles: entry.series.quantiles, into: &buffer)
+                    let summary = unsafeDowncast(entry.series, to: Summary.self)
+                    JSONExposition.writeSummary(summary.snapshot(), quantiles: summary.quantiles, into: &buffer)
                 }
             },
             stats: {
                 var merged = QuantileSketch(relativeAccuracy: descriptor.relativeAccuracy)
-                for entry in family.table.entries() { merged.merge(entry.series.snapshot()) }
+                for entry in family.table.entries() { merged.merge(unsafeDowncast(entry.series, to: Summary.self).snapshot()) }
                 return MetricStats(sketch: merged)
             },
             overflowCount: { family.overflowCount })
@@ -94,7 +95,7 @@ struct RegisteredFamily: Sendable {
 
     private static func writeJSONSeries<Series>(
         _ family: MetricFamily<Series>, _ descriptor: FamilyDescriptor, into buffer: inout ExpositionBuffer,
-        values: (SeriesEntry<Series>, inout ExpositionBuffer) -> Void
+        values: (SeriesEntry, inout ExpositionBuffer) -> Void
     ) {
         JSONExposition.beginFamily(descriptor, into: &buffer)
         for (index, entry) in family.table.entries().enumerated() {

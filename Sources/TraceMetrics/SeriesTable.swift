@@ -3,7 +3,7 @@
 import Synchronization
 
 /// One series and what rendering it needs, computed once when the series is created.
-struct SeriesEntry<Series: AnyObject & Sendable>: Sendable {
+struct SeriesEntry: Sendable {
     /// Label values in the family's sorted label-name order; empty for the overflow series.
     let labelValues: [String]
     /// Label names matching `labelValues` (the family's names, or `otel_metric_overflow`).
@@ -12,11 +12,13 @@ struct SeriesEntry<Series: AnyObject & Sendable>: Sendable {
     let renderedLabels: [UInt8]
     /// Unix seconds when the series was created, for `_created`.
     let createdSeconds: Double
-    let series: Series
+    /// Always of the family's series class (see `SeriesTable.makeSeries`).
+    let series: any AnyObject & Sendable
 }
 
 /// Holds a family's series. Lookups take a mutex; pre-bound handles never come here again.
-final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
+/// Not generic, so the lookup path runs specialised code with no runtime generic-metadata lookups.
+final class SeriesTable: Sendable {
     /// The OpenTelemetry attribute `otel.metric.overflow`, spelled as a Prometheus label.
     static var overflowLabelName: String { "otel_metric_overflow" }
 
@@ -24,20 +26,23 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     let labelNames: [String]
     let seriesLimit: Int
     let clock: MetricsClock
-    let makeSeries: @Sendable () -> Series
+    let makeSeries: @Sendable () -> any AnyObject & Sendable
     private let state: Mutex<State>
     private let overflowLookups = Atomic<Int>(0)
+    /// Random per table, so label values cannot be chosen ahead of time to collide.
+    private let hashSeed = UInt64.random(in: .min ... .max)
 
     private struct State {
-        var byLabelValues: [LabelValuesKey: Series] = [:]
+        /// Series by the hash of their label values; a bucket holds more than one only on a hash collision.
+        var byHash: [Int: [SeriesEntry]] = [:]
         /// Every series except the overflow one, sorted by label values.
-        var sorted: [SeriesEntry<Series>] = []
-        var overflow: SeriesEntry<Series>?
+        var sorted: [SeriesEntry] = []
+        var overflow: SeriesEntry?
     }
 
     init(
         metricName: String, labelNames: [String], seriesLimit: Int, clock: MetricsClock,
-        makeSeries: @escaping @Sendable () -> Series
+        makeSeries: @escaping @Sendable () -> any AnyObject & Sendable
     ) {
         self.metricName = metricName
         self.labelNames = labelNames
@@ -51,35 +56,53 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     var overflowCount: Int { overflowLookups.load(ordering: .relaxed) }
 
     /// The series for a label dictionary, created on first use; checks the names match the family's.
-    func series(for labels: [String: String]) throws(MetricsRegistryError) -> Series {
-        var values: [String] = []
-        values.reserveCapacity(labelNames.count)
-        for name in labelNames {
-            guard let value = labels[name] else {
-                throw .labelSetMismatch(metric: metricName, expected: labelNames, given: labels.keys.sorted())
+    /// Values are placed by scanning the (few) label names rather than hashing, and gathered on the stack,
+    /// so finding an existing series allocates nothing.
+    func series(for labels: [String: String]) throws(MetricsRegistryError) -> any AnyObject & Sendable {
+        let count = labelNames.count
+        let found: (any AnyObject & Sendable)? = withUnsafeTemporaryAllocation(of: String.self, capacity: max(count, 1)) {
+            values in
+            guard labels.count == count else { return nil }
+            // Start from "" everywhere so every slot is initialized whatever happens below.
+            values.initialize(repeating: "")
+            defer { values.deinitialize() }
+            for (name, value) in labels {
+                guard let index = labelNames.firstIndex(where: { LabelValuesKey.sameBytes($0, name) }) else { return nil }
+                values[index] = value
             }
-            values.append(value)
+            return series(forValues: UnsafeBufferPointer(rebasing: values[0..<count]))
         }
-        guard labels.count == labelNames.count else {
+        guard let found else {
             throw .labelSetMismatch(metric: metricName, expected: labelNames, given: labels.keys.sorted())
         }
-        return series(forValues: values)
+        return found
     }
 
     /// The series for label values already in sorted-name order.
-    func series(forValues values: [String]) -> Series {
-        let key = LabelValuesKey(values: values)
-        let result: (series: Series, overflowed: Bool) = state.withLock { state in
-            if let existing = state.byLabelValues[key] { return (existing, false) }
+    func series(forValues values: [String]) -> any AnyObject & Sendable {
+        values.withUnsafeBufferPointer { series(forValues: $0) }
+    }
+
+    private func series(forValues values: UnsafeBufferPointer<String>) -> any AnyObject & Sendable {
+        var mixed = hashSeed
+        for value in values { mixed = LabelValuesKey.mix(value, into: mixed) }
+        let hash = Int(truncatingIfNeeded: mixed)
+        let result: (series: any AnyObject & Sendable, overflowed: Bool) = state.withLock { state in
+            if let bucket = state.byHash[hash] {
+                for entry in bucket where LabelValuesKey.bytesEqual(entry.labelValues, values) {
+                    return (entry.series, false)
+                }
+            }
             if state.sorted.count >= seriesLimit {
                 if let overflow = state.overflow { return (overflow.series, true) }
                 let entry = makeEntry(names: [Self.overflowLabelName], values: ["true"], keyValues: [])
                 state.overflow = entry
                 return (entry.series, true)
             }
-            let entry = makeEntry(names: labelNames, values: values, keyValues: values)
-            state.byLabelValues[key] = entry.series
-            let position = insertionIndex(of: key, in: state.sorted)
+            let copied = Array(values)
+            let entry = makeEntry(names: labelNames, values: copied, keyValues: copied)
+            state.byHash[hash, default: []].append(entry)
+            let position = insertionIndex(of: LabelValuesKey(values: copied), in: state.sorted)
             state.sorted.insert(entry, at: position)
             return (entry.series, false)
         }
@@ -89,14 +112,14 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
 
     /// Every series in stable order: sorted by label values, the overflow series last.
     /// Copying out is O(1): the array buffer is shared until the next insert.
-    func entries() -> [SeriesEntry<Series>] {
+    func entries() -> [SeriesEntry] {
         state.withLock { state in
             guard let overflow = state.overflow else { return state.sorted }
             return state.sorted + [overflow]
         }
     }
 
-    private func makeEntry(names: [String], values: [String], keyValues: [String]) -> SeriesEntry<Series> {
+    private func makeEntry(names: [String], values: [String], keyValues: [String]) -> SeriesEntry {
         var buffer = ExpositionBuffer(reservingCapacity: 16 * names.count)
         for (index, name) in names.enumerated() {
             if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
@@ -110,7 +133,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
             createdSeconds: clock.now(), series: makeSeries())
     }
 
-    private func insertionIndex(of key: LabelValuesKey, in sorted: [SeriesEntry<Series>]) -> Int {
+    private func insertionIndex(of key: LabelValuesKey, in sorted: [SeriesEntry]) -> Int {
         var low = 0
         var high = sorted.count
         while low < high {

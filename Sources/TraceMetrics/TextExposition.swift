@@ -131,7 +131,7 @@ extension ExpositionBuffer {
 
     /// OpenMetrics only: `_created` for a counter, histogram or summary series.
     @inline(__always)
-    mutating func appendCreated<Series>(_ entry: SeriesEntry<Series>, text: FamilyText, context: TextRenderContext) {
+    mutating func appendCreated(_ entry: SeriesEntry, text: FamilyText, context: TextRenderContext) {
         guard context.format == .openMetrics else { return }
         beginSample(text.createdName, labels: entry.renderedLabels)
         append(sampleValue: entry.createdSeconds)
@@ -139,53 +139,54 @@ extension ExpositionBuffer {
     }
 }
 
-/// Writes the samples of each kind of family.
+/// Writes the samples of each kind of family. Each function is handed the entries of one family, whose series
+/// are all of the class it downcasts to (the family's `makeSeries` made them).
 enum TextExposition {
     static func writeCounters(
-        _ entries: [SeriesEntry<Counter>], text: FamilyText, context: TextRenderContext, into buffer: inout ExpositionBuffer
+        _ entries: [SeriesEntry], text: FamilyText, context: TextRenderContext, into buffer: inout ExpositionBuffer
     ) {
         buffer.append(text.header(context.format))
         for entry in entries {
             buffer.beginSample(text.valueName, labels: entry.renderedLabels)
-            buffer.append(integer: entry.series.value)
+            buffer.append(integer: unsafeDowncast(entry.series, to: Counter.self).value)
             buffer.endSample(context)
             buffer.appendCreated(entry, text: text, context: context)
         }
     }
 
     static func writeFloatingCounters(
-        _ entries: [SeriesEntry<FloatingCounter>], text: FamilyText, context: TextRenderContext,
+        _ entries: [SeriesEntry], text: FamilyText, context: TextRenderContext,
         into buffer: inout ExpositionBuffer
     ) {
         buffer.append(text.header(context.format))
         for entry in entries {
             buffer.beginSample(text.valueName, labels: entry.renderedLabels)
-            buffer.append(sampleValue: entry.series.value)
+            buffer.append(sampleValue: unsafeDowncast(entry.series, to: FloatingCounter.self).value)
             buffer.endSample(context)
             buffer.appendCreated(entry, text: text, context: context)
         }
     }
 
     static func writeGauges(
-        _ entries: [SeriesEntry<Gauge>], text: FamilyText, context: TextRenderContext, into buffer: inout ExpositionBuffer
+        _ entries: [SeriesEntry], text: FamilyText, context: TextRenderContext, into buffer: inout ExpositionBuffer
     ) {
         buffer.append(text.header(context.format))
         for entry in entries {
             buffer.beginSample(text.valueName, labels: entry.renderedLabels)
-            buffer.append(sampleValue: entry.series.value)
+            buffer.append(sampleValue: unsafeDowncast(entry.series, to: Gauge.self).value)
             buffer.endSample(context)
         }
     }
 
     static func writeHistograms(
-        _ entries: [SeriesEntry<Histogram>], text: FamilyText, context: TextRenderContext,
+        _ entries: [SeriesEntry], text: FamilyText, context: TextRenderContext,
         into buffer: inout ExpositionBuffer
     ) {
         buffer.append(text.header(context.format))
         let openMetrics = context.format == .openMetrics
         let boundLabels = openMetrics ? text.openMetricsBoundLabels : text.prometheusBoundLabels
         for entry in entries {
-            let histogram = entry.series
+            let histogram = unsafeDowncast(entry.series, to: Histogram.self)
             let exemplars: [RecordedExemplar?] = openMetrics ? histogram.exemplars.withLock { $0 } : []
             var cumulative = 0
             for index in 0...histogram.boundCount {
@@ -216,14 +217,15 @@ enum TextExposition {
     }
 
     static func writeSummaries(
-        _ entries: [SeriesEntry<Summary>], text: FamilyText, context: TextRenderContext,
+        _ entries: [SeriesEntry], text: FamilyText, context: TextRenderContext,
         into buffer: inout ExpositionBuffer
     ) {
         buffer.append(text.header(context.format))
         let boundLabels = context.format == .openMetrics ? text.openMetricsBoundLabels : text.prometheusBoundLabels
         for entry in entries {
-            let sketch = entry.series.snapshot()
-            for (index, quantile) in entry.series.quantiles.enumerated() {
+            let summary = unsafeDowncast(entry.series, to: Summary.self)
+            let sketch = summary.snapshot()
+            for (index, quantile) in summary.quantiles.enumerated() {
                 buffer.beginSample(text.valueName, labels: entry.renderedLabels, extra: boundLabels[index])
                 buffer.append(sampleValue: sketch.quantile(quantile) ?? .nan)
                 buffer.endSample(context)
