@@ -1,9 +1,9 @@
 // The wall clock a registry reads for `_created` timestamps; injectable so output can be made deterministic.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A source of Unix time in seconds, used for the `_created` samples of OpenMetrics output.

@@ -23,7 +23,8 @@ extension MetricsRegistry {
     ) throws(MetricsRegistryError) -> CounterFamily {
         let descriptor = try descriptor(
             name, type: .counter, kind: .counter, help: help, unit: unit, labelNames: labelNames)
-        return try register(descriptor, seriesLimit: seriesLimit, makeSeries: { Counter() }, record: RegisteredFamily.counters)
+        return try register(
+            descriptor, seriesLimit: seriesLimit, makeSeries: { Counter() }, record: RegisteredFamily.counters)
     }
 
     /// Registers (or returns) an unlabelled floating-point counter.
@@ -72,8 +73,10 @@ extension MetricsRegistry {
     public func gaugeFamily(
         _ name: String, help: String, unit: String = "", labelNames: [String], seriesLimit: Int? = nil
     ) throws(MetricsRegistryError) -> GaugeFamily {
-        let descriptor = try descriptor(name, type: .gauge, kind: .gauge, help: help, unit: unit, labelNames: labelNames)
-        return try register(descriptor, seriesLimit: seriesLimit, makeSeries: { Gauge() }, record: RegisteredFamily.gauges)
+        let descriptor = try descriptor(
+            name, type: .gauge, kind: .gauge, help: help, unit: unit, labelNames: labelNames)
+        return try register(
+            descriptor, seriesLimit: seriesLimit, makeSeries: { Gauge() }, record: RegisteredFamily.gauges)
     }
 
     /// Registers (or returns) an unlabelled histogram; buckets default to ``HistogramBuckets/prometheusDefault``.

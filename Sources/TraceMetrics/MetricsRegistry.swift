@@ -71,7 +71,8 @@ public final class MetricsRegistry: Sendable {
             if let existing = state.byName[requested.name] {
                 try existing.descriptor.checkCompatible(with: requested)
                 guard let family = existing.family as? MetricFamily<Series> else {
-                    throw .typeConflict(metric: requested.name, registered: existing.descriptor.type, requested: requested.type)
+                    throw .typeConflict(
+                        metric: requested.name, registered: existing.descriptor.type, requested: requested.type)
                 }
                 return family
             }

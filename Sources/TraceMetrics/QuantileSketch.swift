@@ -1,9 +1,9 @@
 // A mergeable quantile sketch (DDSketch) whose estimates are within a stated relative error.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A DDSketch: observations go into logarithmic buckets, so any quantile is estimated within a relative

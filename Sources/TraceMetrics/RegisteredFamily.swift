@@ -19,7 +19,8 @@ struct RegisteredFamily: Sendable {
             },
             writeJSON: { buffer in
                 writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
-                    JSONExposition.writeValue(Double(unsafeDowncast(entry.series, to: Counter.self).value), into: &buffer)
+                    JSONExposition.writeValue(
+                        Double(unsafeDowncast(entry.series, to: Counter.self).value), into: &buffer)
                 }
             },
             stats: { nil }, overflowCount: { family.overflowCount })
@@ -35,7 +36,8 @@ struct RegisteredFamily: Sendable {
             },
             writeJSON: { buffer in
                 writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
-                    JSONExposition.writeValue(unsafeDowncast(entry.series, to: FloatingCounter.self).value, into: &buffer)
+                    JSONExposition.writeValue(
+                        unsafeDowncast(entry.series, to: FloatingCounter.self).value, into: &buffer)
                 }
             },
             stats: { nil }, overflowCount: { family.overflowCount })
@@ -65,10 +67,13 @@ struct RegisteredFamily: Sendable {
             },
             writeJSON: { buffer in
                 writeJSONSeries(family, descriptor, into: &buffer) { entry, buffer in
-                    JSONExposition.writeHistogram(unsafeDowncast(entry.series, to: Histogram.self).snapshot(), into: &buffer)
+                    JSONExposition.writeHistogram(
+                        unsafeDowncast(entry.series, to: Histogram.self).snapshot(), into: &buffer)
                 }
             },
-            stats: { MetricStats(histograms: family.table.entries().map { unsafeDowncast($0.series, to: Histogram.self) }) },
+            stats: {
+                MetricStats(histograms: family.table.entries().map { unsafeDowncast($0.series, to: Histogram.self) })
+            },
             overflowCount: { family.overflowCount })
     }
 
@@ -87,7 +92,9 @@ struct RegisteredFamily: Sendable {
             },
             stats: {
                 var merged = QuantileSketch(relativeAccuracy: descriptor.relativeAccuracy)
-                for entry in family.table.entries() { merged.merge(unsafeDowncast(entry.series, to: Summary.self).snapshot()) }
+                for entry in family.table.entries() {
+                    merged.merge(unsafeDowncast(entry.series, to: Summary.self).snapshot())
+                }
                 return MetricStats(sketch: merged)
             },
             overflowCount: { family.overflowCount })

@@ -60,14 +60,17 @@ final class SeriesTable: Sendable {
     /// so finding an existing series allocates nothing.
     func series(for labels: [String: String]) throws(MetricsRegistryError) -> any AnyObject & Sendable {
         let count = labelNames.count
-        let found: (any AnyObject & Sendable)? = withUnsafeTemporaryAllocation(of: String.self, capacity: max(count, 1)) {
+        let found: (any AnyObject & Sendable)? = withUnsafeTemporaryAllocation(of: String.self, capacity: max(count, 1))
+        {
             values in
             guard labels.count == count else { return nil }
             // Start from "" everywhere so every slot is initialized whatever happens below.
             values.initialize(repeating: "")
             defer { values.deinitialize() }
             for (name, value) in labels {
-                guard let index = labelNames.firstIndex(where: { LabelValuesKey.sameBytes($0, name) }) else { return nil }
+                guard let index = labelNames.firstIndex(where: { LabelValuesKey.sameBytes($0, name) }) else {
+                    return nil
+                }
                 values[index] = value
             }
             return series(forValues: UnsafeBufferPointer(rebasing: values[0..<count]))

@@ -9,7 +9,8 @@ struct ExpositionTextTests {
         let registry = MetricsRegistry(clock: .fixed(1_700_000_000))
         let latency = try registry.histogram(
             "rpc_duration_seconds", help: "RPC latency.", unit: "seconds", buckets: [0.005, 1, 1_000_000])
-        latency.observe(0.5, exemplar: try Exemplar(traceID: "0af7651916cd43dd8448eb211c80319c", spanID: "b7ad6b7169203331"))
+        latency.observe(
+            0.5, exemplar: try Exemplar(traceID: "0af7651916cd43dd8448eb211c80319c", spanID: "b7ad6b7169203331"))
         latency.observe(2)
         let requests = try registry.counterFamily("http_requests_total", help: "Requests.", labelNames: ["code"])
         try requests.labels(["code": "500"]).increment()
@@ -136,9 +137,13 @@ struct ExpositionTextTests {
         for key in ["b", "a", "B", "\u{E9}", "c", "aa"] { try zeta.labels(["k": key]).increment() }
         _ = try registry.gauge("mid", help: "M.")
         let text = registry.exposition()
-        let familyOrder = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE") }.map { $0.split(separator: " ")[2] }
+        let familyOrder = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE") }.map {
+            $0.split(separator: " ")[2]
+        }
         #expect(familyOrder == ["alpha", "mid", "zeta_total"])
-        let keys = text.split(separator: "\n").filter { $0.hasPrefix("zeta_total{") }.map { String($0.dropFirst(14).prefix { $0 != "\"" }) }
+        let keys = text.split(separator: "\n").filter { $0.hasPrefix("zeta_total{") }.map {
+            String($0.dropFirst(14).prefix { $0 != "\"" })
+        }
         #expect(keys == ["B", "a", "aa", "b", "c", "\u{E9}"])
         #expect(registry.exposition() == text)
     }
@@ -148,16 +153,22 @@ struct ExpositionTextTests {
         #expect(ExpositionFormat(acceptHeader: nil) == .prometheusText)
         #expect(ExpositionFormat(acceptHeader: "text/plain;version=0.0.4") == .prometheusText)
         #expect(
-            ExpositionFormat(acceptHeader: "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+            ExpositionFormat(
+                acceptHeader:
+                    "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
                 == .openMetrics)
-        #expect(ExpositionFormat(acceptHeader: "application/openmetrics-text;q=0.1,text/plain;q=0.9") == .prometheusText)
-        #expect(ExpositionFormat.openMetrics.contentType == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        #expect(
+            ExpositionFormat(acceptHeader: "application/openmetrics-text;q=0.1,text/plain;q=0.9") == .prometheusText)
+        #expect(
+            ExpositionFormat.openMetrics.contentType == "application/openmetrics-text; version=1.0.0; charset=utf-8")
         #expect(ExpositionFormat.prometheusText.contentType == "text/plain; version=0.0.4; charset=utf-8")
     }
 
     @Test("an exemplar longer than OpenMetrics allows is rejected")
     func exemplarLimit() throws {
-        #expect(throws: MetricsRegistryError.self) { try Exemplar(labels: ["trace_id": String(repeating: "a", count: 121)]) }
+        #expect(throws: MetricsRegistryError.self) {
+            try Exemplar(labels: ["trace_id": String(repeating: "a", count: 121)])
+        }
         #expect(throws: MetricsRegistryError.self) { try Exemplar(labels: ["bad-name": "x"]) }
         let fits = try Exemplar(labels: ["trace_id": String(repeating: "a", count: 120)])
         #expect(fits.labelNames == ["trace_id"])

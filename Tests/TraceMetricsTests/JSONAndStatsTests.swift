@@ -12,10 +12,11 @@ struct JSONAndStatsTests {
         let json = fixture.registry.metricsJSON()
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let metrics = try #require(root["metrics"] as? [[String: Any]])
-        #expect(metrics.compactMap { $0["name"] as? String } == [
-            "apps_active", "hostile_labels_total", "http_requests_total", "request_duration_seconds",
-            "response_size_bytes", "room_temperature_celsius", "worker_busy_seconds_total",
-        ])
+        #expect(
+            metrics.compactMap { $0["name"] as? String } == [
+                "apps_active", "hostile_labels_total", "http_requests_total", "request_duration_seconds",
+                "response_size_bytes", "room_temperature_celsius", "worker_busy_seconds_total",
+            ])
         func family(_ name: String) throws -> [String: Any] {
             try #require(metrics.first { $0["name"] as? String == name })
         }
@@ -23,7 +24,8 @@ struct JSONAndStatsTests {
         #expect(hostile.count == MetricsFixture.hostileValues.count)
         for (index, value) in MetricsFixture.hostileValues.enumerated() {
             let match = hostile.filter {
-                Array((($0["labels"] as? [String: String])?["value"] ?? "").unicodeScalars) == Array(value.unicodeScalars)
+                Array((($0["labels"] as? [String: String])?["value"] ?? "").unicodeScalars)
+                    == Array(value.unicodeScalars)
             }
             #expect(match.count == 1, "value \(value.debugDescription)")
             #expect((match.first?["value"] as? NSNumber)?.doubleValue == Double(index + 1))
@@ -39,7 +41,8 @@ struct JSONAndStatsTests {
         #expect((buckets[6]["le"] as? NSNumber)?.doubleValue == 0.5)
         #expect((buckets[6]["count"] as? NSNumber)?.intValue == 4)
         let temperatures = try #require(try family("room_temperature_celsius")["series"] as? [[String: Any]])
-        #expect(temperatures.compactMap { ($0["value"] as? NSNumber)?.doubleValue } == [-2.5, 1.5e300, 1.0 / 3.0, 1e-7])
+        #expect(
+            temperatures.compactMap { ($0["value"] as? NSNumber)?.doubleValue } == [-2.5, 1.5e300, 1.0 / 3.0, 1e-7])
         let summary = try #require((try family("response_size_bytes")["series"] as? [[String: Any]])?.first)
         #expect((summary["quantiles"] as? [[String: Any]])?.count == 2)
     }
@@ -56,7 +59,8 @@ struct JSONAndStatsTests {
     @Test("stats of a summary: exact count and mean, percentiles within the sketch's accuracy")
     func summaryStats() throws {
         let registry = MetricsRegistry()
-        let family = try registry.summaryFamily("tool_execution_seconds", help: "", unit: "seconds", labelNames: ["tool"])
+        let family = try registry.summaryFamily(
+            "tool_execution_seconds", help: "", unit: "seconds", labelNames: ["tool"])
         let values = (1...1000).map(Double.init)
         for (index, value) in values.enumerated() {
             try family.labels(["tool": index % 2 == 0 ? "a" : "b"]).observe(value)

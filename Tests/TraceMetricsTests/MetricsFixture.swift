@@ -36,7 +36,8 @@ struct MetricsFixture {
         record("http_requests_total", ["method": "GET", "status": "200"], 3, created: true)
         record("http_requests_total", ["method": "POST", "status": "500"], 1, created: true)
 
-        let hostile = try registry.counterFamily("hostile_labels_total", help: "Hostile label values.", labelNames: ["value"])
+        let hostile = try registry.counterFamily(
+            "hostile_labels_total", help: "Hostile label values.", labelNames: ["value"])
         for (index, value) in Self.hostileValues.enumerated() {
             try hostile.labels(["value": value]).increment(by: index + 1)
             record("hostile_labels_total", ["value": value], Double(index + 1), created: true)
@@ -66,7 +67,8 @@ struct MetricsFixture {
         let bounds = HistogramBuckets.prometheusDefault + [.infinity]
         for bound in bounds {
             let cumulative = Self.durationObservations.filter { $0 <= bound }.count
-            record("request_duration_seconds_bucket", ["path": "/apps", "le": Self.goSpelling(bound)], Double(cumulative))
+            record(
+                "request_duration_seconds_bucket", ["path": "/apps", "le": Self.goSpelling(bound)], Double(cumulative))
         }
         record("request_duration_seconds_count", ["path": "/apps"], Double(Self.durationObservations.count))
         record("request_duration_seconds_sum", ["path": "/apps"], Self.durationObservations.reduce(0, +))

@@ -1,6 +1,7 @@
 // The summary sketch's error bound, checked against exact quantiles of generated data, and its merging.
 
 import Testing
+
 @testable import TraceMetrics
 
 /// SplitMix64: a small deterministic generator, so the data is the same on every run.
@@ -42,7 +43,9 @@ struct QuantileSketchTests {
 
     @Test(
         "every quantile is within the stated relative error of the exact one",
-        arguments: [(0.01, "lognormal"), (0.01, "uniform"), (0.02, "exponential"), (0.005, "lognormal"), (0.01, "mixed-sign")])
+        arguments: [
+            (0.01, "lognormal"), (0.01, "uniform"), (0.02, "exponential"), (0.005, "lognormal"), (0.01, "mixed-sign"),
+        ])
     func errorWithinBound(alpha: Double, distribution: String) {
         let values = Self.data(distribution, count: 50_000, seed: 42)
         var sketch = QuantileSketch(relativeAccuracy: alpha)
@@ -120,7 +123,8 @@ struct QuantileSketchTests {
         let sorted = values.sorted()
         let text = registry.exposition()
         for q in [0.5, 0.9, 0.95, 0.99] {
-            let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("job_seconds{quantile=\"\(q)\"}") })
+            let line = try #require(
+                text.split(separator: "\n").first { $0.hasPrefix("job_seconds{quantile=\"\(q)\"}") })
             let value = try #require(Double(line.split(separator: " ")[1]))
             let exact = Self.exact(q, sorted)
             #expect(abs(value - exact) <= 0.01 * exact * (1 + 1e-9))
@@ -131,5 +135,5 @@ struct QuantileSketchTests {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

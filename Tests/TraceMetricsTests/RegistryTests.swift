@@ -73,7 +73,8 @@ struct RegistryTests {
         #expect(first === again)
         #expect(first === withoutSuffix)
         let histogram = try registry.histogramFamily("h_seconds", help: "", unit: "seconds", labelNames: ["a", "b"])
-        let histogramAgain = try registry.histogramFamily("h_seconds", help: "", unit: "seconds", labelNames: ["b", "a"])
+        let histogramAgain = try registry.histogramFamily(
+            "h_seconds", help: "", unit: "seconds", labelNames: ["b", "a"])
         #expect(histogram === histogramAgain)
     }
 
@@ -81,20 +82,27 @@ struct RegistryTests {
     func conflictingRegistrationThrows() throws {
         let registry = MetricsRegistry()
         let counter = try registry.counterFamily("jobs_total", help: "Jobs.", labelNames: ["queue"])
-        #expect(throws: MetricsRegistryError.typeConflict(metric: "jobs", registered: .counter, requested: .histogram)) {
+        #expect(throws: MetricsRegistryError.typeConflict(metric: "jobs", registered: .counter, requested: .histogram))
+        {
             try registry.histogram("jobs", help: "")
         }
-        #expect(throws: MetricsRegistryError.labelNamesConflict(metric: "jobs", registered: ["queue"], requested: ["kind"])) {
+        #expect(
+            throws: MetricsRegistryError.labelNamesConflict(metric: "jobs", registered: ["queue"], requested: ["kind"])
+        ) {
             try registry.counterFamily("jobs_total", help: "Jobs.", labelNames: ["kind"])
         }
-        #expect(throws: MetricsRegistryError.seriesKindConflict(metric: "jobs", registered: "integer counter", requested: "floating counter")) {
+        #expect(
+            throws: MetricsRegistryError.seriesKindConflict(
+                metric: "jobs", registered: "integer counter", requested: "floating counter")
+        ) {
             try registry.floatingCounterFamily("jobs_total", help: "Jobs.", labelNames: ["queue"])
         }
         _ = try registry.histogram("wait_seconds", help: "", unit: "seconds", buckets: [0.1, 1])
         #expect(throws: MetricsRegistryError.bucketsConflict(metric: "wait_seconds")) {
             try registry.histogram("wait_seconds", help: "", unit: "seconds", buckets: [0.1, 2])
         }
-        #expect(throws: MetricsRegistryError.unitConflict(metric: "wait_seconds", registered: "seconds", requested: "")) {
+        #expect(throws: MetricsRegistryError.unitConflict(metric: "wait_seconds", registered: "seconds", requested: ""))
+        {
             try registry.histogram("wait_seconds", help: "", buckets: [0.1, 1])
         }
         _ = try registry.summary("size_bytes", help: "", unit: "bytes", quantiles: [0.5])
@@ -108,14 +116,24 @@ struct RegistryTests {
     func sampleNameCollisionsThrow() throws {
         let registry = MetricsRegistry()
         _ = try registry.histogram("rpc", help: "")
-        #expect(throws: MetricsRegistryError.sampleNameCollision(metric: "rpc_count", sampleName: "rpc_count", otherMetric: "rpc")) {
+        #expect(
+            throws: MetricsRegistryError.sampleNameCollision(
+                metric: "rpc_count", sampleName: "rpc_count", otherMetric: "rpc")
+        ) {
             try registry.gauge("rpc_count", help: "")
         }
         _ = try registry.gauge("events_total", help: "")
-        #expect(throws: MetricsRegistryError.sampleNameCollision(metric: "events", sampleName: "events_total", otherMetric: "events_total")) {
+        #expect(
+            throws: MetricsRegistryError.sampleNameCollision(
+                metric: "events", sampleName: "events_total", otherMetric: "events_total")
+        ) {
             try registry.counter("events", help: "")
         }
-        #expect(throws: MetricsRegistryError.sampleNameCollision(metric: "tracekit_metric_series_overflow", sampleName: "tracekit_metric_series_overflow", otherMetric: "tracekit_metric_series_overflow")) {
+        #expect(
+            throws: MetricsRegistryError.sampleNameCollision(
+                metric: "tracekit_metric_series_overflow", sampleName: "tracekit_metric_series_overflow",
+                otherMetric: "tracekit_metric_series_overflow")
+        ) {
             try registry.counter("tracekit_metric_series_overflow_total", help: "")
         }
     }
@@ -127,7 +145,9 @@ struct RegistryTests {
         #expect(throws: MetricsRegistryError.labelSetMismatch(metric: "x", expected: ["a", "b"], given: ["a"])) {
             try family.labels(["a": "1"])
         }
-        #expect(throws: MetricsRegistryError.labelSetMismatch(metric: "x", expected: ["a", "b"], given: ["a", "b", "c"])) {
+        #expect(
+            throws: MetricsRegistryError.labelSetMismatch(metric: "x", expected: ["a", "b"], given: ["a", "b", "c"])
+        ) {
             try family.labels(["a": "1", "b": "2", "c": "3"])
         }
     }

@@ -5,7 +5,7 @@ import Prometheus
 import TraceMetrics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Keeps a value alive so the optimiser cannot delete the work that produced it.
@@ -83,7 +83,8 @@ do {
     let peerHandleTime = medianNanosecondsPerOp(rounds: rounds, iterations: n) { count in
         for _ in 0..<count { peerHandle.increment() }
     }
-    rows.append(Row(name: "labelled increment, pre-bound handle", ours: oursHandle, peer: peerHandleTime, target: "<= 1x"))
+    rows.append(
+        Row(name: "labelled increment, pre-bound handle", ours: oursHandle, peer: peerHandleTime, target: "<= 1x"))
 
     let lookups = 1_000_000
     let oursLookup = medianNanosecondsPerOp(rounds: rounds, iterations: lookups) { count in
@@ -104,9 +105,12 @@ do {
         }
     }
     sink &+= handle.value
-    rows.append(Row(name: "labelled lookup + increment, dictionary", ours: oursLookup, peer: peerLookup, target: "<= 0.5x"))
     rows.append(
-        Row(name: "labelled lookup + increment, values in order", ours: oursPositional, peer: peerLookup, target: "<= 0.5x"))
+        Row(name: "labelled lookup + increment, dictionary", ours: oursLookup, peer: peerLookup, target: "<= 0.5x"))
+    rows.append(
+        Row(
+            name: "labelled lookup + increment, values in order", ours: oursPositional, peer: peerLookup,
+            target: "<= 0.5x"))
 }
 
 // 3. Histogram observe, default buckets, values spread over the buckets.
@@ -135,14 +139,16 @@ do {
 //    reused buffer on both sides.
 do {
     let registry = MetricsRegistry()
-    let family = try registry.counterFamily("bench_http_requests_total", help: "Requests.", labelNames: ["route", "code"])
+    let family = try registry.counterFamily(
+        "bench_http_requests_total", help: "Requests.", labelNames: ["route", "code"])
     let peerRegistry = PrometheusCollectorRegistry()
     for route in 0..<100 {
         for code in 0..<100 {
             let value = route * 100 + code
             try family.labels(["route": "/api/v1/route\(route)", "code": "\(200 + code)"]).increment(by: value)
             peerRegistry.makeCounter(
-                name: "bench_http_requests_total", labels: [("route", "/api/v1/route\(route)"), ("code", "\(200 + code)")],
+                name: "bench_http_requests_total",
+                labels: [("route", "/api/v1/route\(route)"), ("code", "\(200 + code)")],
                 help: "Requests."
             ).increment(by: Int64(value))
         }
