@@ -18,6 +18,8 @@ public final class Histogram: @unchecked Sendable {
     /// Finite upper bounds, strictly increasing; the `+Inf` bucket is implicit.
     public let upperBounds: [Double]
     let boundCount: Int
+    /// `bounds` holds the finite bounds then +Inf up to this power of two.
+    let paddedCount: Int
     let bounds: UnsafeMutablePointer<Double>
     /// Non-cumulative counts, one per finite bound plus one for `+Inf`.
     let counts: UnsafeMutablePointer<Atomic<Int>>
@@ -27,8 +29,13 @@ public final class Histogram: @unchecked Sendable {
     init(upperBounds: [Double]) {
         self.upperBounds = upperBounds
         boundCount = upperBounds.count
-        bounds = UnsafeMutablePointer<Double>.allocate(capacity: max(upperBounds.count, 1))
+        // Pad the bounds with +Inf to a power of two above the count, so the search has a fixed number of steps.
+        var padded = 1
+        while padded < upperBounds.count + 1 { padded <<= 1 }
+        paddedCount = padded
+        bounds = UnsafeMutablePointer<Double>.allocate(capacity: padded)
         bounds.initialize(from: upperBounds, count: upperBounds.count)
+        (bounds + upperBounds.count).initialize(repeating: .infinity, count: padded - upperBounds.count)
         counts = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: upperBounds.count + 1)
         for index in 0...upperBounds.count {
             (counts + index).initialize(to: Atomic<Int>(0))
@@ -39,7 +46,7 @@ public final class Histogram: @unchecked Sendable {
     deinit {
         counts.deinitialize(count: boundCount + 1)
         counts.deallocate()
-        bounds.deinitialize(count: boundCount)
+        bounds.deinitialize(count: paddedCount)
         bounds.deallocate()
     }
 
@@ -77,20 +84,18 @@ public final class Histogram: @unchecked Sendable {
     }
 
     /// Index of the first bucket whose bound is >= value; NaN goes to `+Inf`.
+    /// Counts the bounds below `value` with a branch-free binary search over the padded bounds:
+    /// log2(paddedCount) steps whatever the value (4 for the 11 default buckets), no mispredicted branches.
     @inline(__always)
     func bucketIndex(_ value: Double) -> Int {
-        if boundCount <= 16 {
-            var index = 0
-            while index < boundCount && !(value <= bounds[index]) { index &+= 1 }
-            return index
+        if value.isNaN { return boundCount }
+        var position = 0
+        var step = paddedCount >> 1
+        while step > 0 {
+            position &+= bounds[position &+ step &- 1] < value ? step : 0
+            step >>= 1
         }
-        var low = 0
-        var high = boundCount
-        while low < high {
-            let middle = (low &+ high) >> 1
-            if value <= bounds[middle] { high = middle } else { low = middle &+ 1 }
-        }
-        return value.isNaN ? boundCount : low
+        return position
     }
 
     /// A consistent-enough copy of the series for rendering: cumulative counts per bound and `+Inf`.
