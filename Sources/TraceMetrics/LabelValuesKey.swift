@@ -1,5 +1,11 @@
 // The identity of a series: its label values compared as UTF-8 bytes, as Prometheus compares them.
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Label values in the family's sorted label-name order, equal and ordered by their exact UTF-8 bytes.
 ///
 /// Swift's `String ==` treats canonically equivalent text ("é" and "e\u{301}") as equal; Prometheus, the
@@ -18,9 +24,15 @@ struct LabelValuesKey: Hashable, Sendable {
     /// Byte equality over contiguous UTF-8 (native strings need no copy); much faster than iterating `utf8`.
     @inline(__always)
     static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
-        var lhs = lhs
-        var rhs = rhs
-        return lhs.withUTF8 { left in rhs.withUTF8 { right in left.count == right.count && left.elementsEqual(right) } }
+        let compared: Bool? =
+            lhs.utf8.withContiguousStorageIfAvailable { left in
+                rhs.utf8.withContiguousStorageIfAvailable { right in
+                    guard left.count == right.count else { return false }
+                    guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
+                    return memcmp(leftBase, rightBase, left.count) == 0
+                }
+            } ?? nil
+        return compared ?? lhs.utf8.elementsEqual(rhs.utf8)
     }
 
     func hash(into hasher: inout Hasher) {
@@ -35,26 +47,29 @@ struct LabelValuesKey: Hashable, Sendable {
     /// for short label values. Tables seed it randomly, and a collision costs only a byte comparison.
     @inline(__always)
     static func mix(_ value: String, into hash: UInt64) -> UInt64 {
-        var value = value
-        return value.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            var hash = hash
-            var offset = 0
-            while offset + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-                hash ^= hash >> 29
-                offset += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < raw.count {
-                tail |= UInt64(raw[offset]) << shift
-                shift += 8
-                offset += 1
-            }
-            hash = (hash ^ tail ^ (UInt64(truncatingIfNeeded: raw.count) << 56)) &* 0xBF58_476D_1CE4_E5B9
-            return hash ^ (hash >> 31)
+        if let mixed = value.utf8.withContiguousStorageIfAvailable({ mix(bytes: $0, into: hash) }) { return mixed }
+        return Array(value.utf8).withUnsafeBufferPointer { mix(bytes: $0, into: hash) }
+    }
+
+    @inline(__always)
+    private static func mix(bytes: UnsafeBufferPointer<UInt8>, into hash: UInt64) -> UInt64 {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var hash = hash
+        var offset = 0
+        while offset + 8 <= raw.count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            hash ^= hash >> 29
+            offset += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < raw.count {
+            tail |= UInt64(raw[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        hash = (hash ^ tail ^ (UInt64(truncatingIfNeeded: raw.count) << 56)) &* 0xBF58_476D_1CE4_E5B9
+        return hash ^ (hash >> 31)
     }
 
     /// Whether two lists of values are equal byte for byte.

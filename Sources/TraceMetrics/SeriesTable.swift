@@ -2,8 +2,9 @@
 
 import Synchronization
 
-/// One series and what rendering it needs, computed once when the series is created.
-struct SeriesEntry: Sendable {
+/// One series and what rendering it needs, computed once when the series is created. A class, so lookups and
+/// renders pass one reference around instead of retaining four fields of a struct copy.
+final class SeriesEntry: Sendable {
     /// Label values in the family's sorted label-name order; empty for the overflow series.
     let labelValues: [String]
     /// Label names matching `labelValues` (the family's names, or `otel_metric_overflow`).
@@ -14,6 +15,17 @@ struct SeriesEntry: Sendable {
     let createdSeconds: Double
     /// Always of the family's series class (see `SeriesTable.makeSeries`).
     let series: any AnyObject & Sendable
+
+    init(
+        labelValues: [String], labelNames: [String], renderedLabels: [UInt8], createdSeconds: Double,
+        series: any AnyObject & Sendable
+    ) {
+        self.labelValues = labelValues
+        self.labelNames = labelNames
+        self.renderedLabels = renderedLabels
+        self.createdSeconds = createdSeconds
+        self.series = series
+    }
 }
 
 /// Holds a family's series. Lookups take a mutex; pre-bound handles never come here again.
@@ -31,10 +43,14 @@ final class SeriesTable: Sendable {
     private let overflowLookups = Atomic<Int>(0)
     /// Random per table, so label values cannot be chosen ahead of time to collide.
     private let hashSeed = UInt64.random(in: .min ... .max)
+    /// All ones; tests set it to 0 so every label set collides and the collision path is exercised.
+    private let hashMask: UInt64
 
     private struct State {
-        /// Series by the hash of their label values; a bucket holds more than one only on a hash collision.
-        var byHash: [Int: [SeriesEntry]] = [:]
+        /// Series by the hash of their label values.
+        var byHash: [Int: SeriesEntry] = [:]
+        /// Further series whose hash is already taken in `byHash` (rare: 64-bit hash collisions).
+        var collisions: [Int: [SeriesEntry]] = [:]
         /// Every series except the overflow one, sorted by label values.
         var sorted: [SeriesEntry] = []
         var overflow: SeriesEntry?
@@ -42,8 +58,9 @@ final class SeriesTable: Sendable {
 
     init(
         metricName: String, labelNames: [String], seriesLimit: Int, clock: MetricsClock,
-        makeSeries: @escaping @Sendable () -> any AnyObject & Sendable
+        makeSeries: @escaping @Sendable () -> any AnyObject & Sendable, hashMask: UInt64 = .max
     ) {
+        self.hashMask = hashMask
         self.metricName = metricName
         self.labelNames = labelNames
         self.seriesLimit = max(seriesLimit, 1)
@@ -89,11 +106,12 @@ final class SeriesTable: Sendable {
     private func series(forValues values: UnsafeBufferPointer<String>) -> any AnyObject & Sendable {
         var mixed = hashSeed
         for value in values { mixed = LabelValuesKey.mix(value, into: mixed) }
-        let hash = Int(truncatingIfNeeded: mixed)
+        let hash = Int(truncatingIfNeeded: mixed & hashMask)
         let result: (series: any AnyObject & Sendable, overflowed: Bool) = state.withLock { state in
-            if let bucket = state.byHash[hash] {
-                for entry in bucket where LabelValuesKey.bytesEqual(entry.labelValues, values) {
-                    return (entry.series, false)
+            if let entry = state.byHash[hash] {
+                if LabelValuesKey.bytesEqual(entry.labelValues, values) { return (entry.series, false) }
+                for other in state.collisions[hash] ?? [] where LabelValuesKey.bytesEqual(other.labelValues, values) {
+                    return (other.series, false)
                 }
             }
             if state.sorted.count >= seriesLimit {
@@ -104,7 +122,11 @@ final class SeriesTable: Sendable {
             }
             let copied = Array(values)
             let entry = makeEntry(names: labelNames, values: copied, keyValues: copied)
-            state.byHash[hash, default: []].append(entry)
+            if state.byHash[hash] == nil {
+                state.byHash[hash] = entry
+            } else {
+                state.collisions[hash, default: []].append(entry)
+            }
             let position = insertionIndex(of: LabelValuesKey(values: copied), in: state.sorted)
             state.sorted.insert(entry, at: position)
             return (entry.series, false)
