@@ -28,6 +28,10 @@ struct LabelValuesKey: Hashable, Sendable {
             lhs.utf8.withContiguousStorageIfAvailable { left in
                 rhs.utf8.withContiguousStorageIfAvailable { right in
                     guard left.count == right.count else { return false }
+                    if left.count <= 32 {  // typical label values: a loop beats a call to memcmp
+                        for index in 0..<left.count where left[index] != right[index] { return false }
+                        return true
+                    }
                     guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
                     return memcmp(leftBase, rightBase, left.count) == 0
                 }
