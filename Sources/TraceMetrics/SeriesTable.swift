@@ -13,6 +13,8 @@ final class SeriesEntry: Sendable {
     let renderedLabels: [UInt8]
     /// Unix seconds when the series was created, for `_created`.
     let createdSeconds: Double
+    /// `createdSeconds` as written in a `_created` sample, rendered once (it never changes).
+    let createdText: [UInt8]
     /// Always of the family's series class (see `SeriesTable.makeSeries`).
     let series: any AnyObject & Sendable
 
@@ -24,6 +26,9 @@ final class SeriesEntry: Sendable {
         self.labelNames = labelNames
         self.renderedLabels = renderedLabels
         self.createdSeconds = createdSeconds
+        var text = ExpositionBuffer(reservingCapacity: 24)
+        text.append(sampleValue: createdSeconds)
+        createdText = text.bytes
         self.series = series
     }
 }

@@ -134,7 +134,7 @@ extension ExpositionBuffer {
     mutating func appendCreated(_ entry: SeriesEntry, text: FamilyText, context: TextRenderContext) {
         guard context.format == .openMetrics else { return }
         beginSample(text.createdName, labels: entry.renderedLabels)
-        append(sampleValue: entry.createdSeconds)
+        append(entry.createdText)
         endSample(context)
     }
 }
