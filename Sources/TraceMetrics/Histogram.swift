@@ -12,8 +12,9 @@ import Synchronization
 /// let latency = try registry.histogram("rpc_duration_seconds", help: "RPC latency.", unit: "seconds")
 /// latency.observe(0.042)
 /// ```
-// @unchecked Sendable: `counts` is allocated once in init, never reassigned, only touched through its
-// atomics, and freed in deinit when no other reference can exist; every other stored property is Sendable.
+// @unchecked Sendable: `counts` and `bounds` are allocated and filled once in init and never reassigned;
+// `counts` is only touched through its atomics, `bounds` only read; both are freed in deinit, when no other
+// reference can exist. Every other stored property is Sendable.
 public final class Histogram: @unchecked Sendable {
     /// Finite upper bounds, strictly increasing; the `+Inf` bucket is implicit.
     public let upperBounds: [Double]

@@ -14,6 +14,9 @@ struct FamilyText: Sendable {
     let prometheusBoundLabels: [[UInt8]]
     /// The same in OpenMetrics canonical spelling ("1.0" rather than "1").
     let openMetricsBoundLabels: [[UInt8]]
+    /// OpenMetrics 1.0: a histogram with a negative bucket bound MUST NOT expose `_sum` (it is no longer a
+    /// counter then). Prometheus text has no such rule.
+    let openMetricsOmitsSum: Bool
 
     init(_ descriptor: FamilyDescriptor) {
         let name = descriptor.name
@@ -61,6 +64,8 @@ struct FamilyText: Sendable {
         bucketName = bytes(name + "_bucket")
         sumName = bytes(name + "_sum")
         countName = bytes(name + "_count")
+
+        openMetricsOmitsSum = descriptor.type == .histogram && (descriptor.buckets.first ?? 0) < 0
 
         switch descriptor.type {
         case .histogram:
@@ -209,9 +214,11 @@ enum TextExposition {
             buffer.beginSample(text.countName, labels: entry.renderedLabels)
             buffer.append(integer: cumulative)
             buffer.endSample(context)
-            buffer.beginSample(text.sumName, labels: entry.renderedLabels)
-            buffer.append(sampleValue: histogram.sum)
-            buffer.endSample(context)
+            if !(openMetrics && text.openMetricsOmitsSum) {
+                buffer.beginSample(text.sumName, labels: entry.renderedLabels)
+                buffer.append(sampleValue: histogram.sum)
+                buffer.endSample(context)
+            }
             buffer.appendCreated(entry, text: text, context: context)
         }
     }

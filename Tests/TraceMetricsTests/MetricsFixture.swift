@@ -4,6 +4,7 @@ import TraceMetrics
 
 struct MetricsFixture {
     static let createdSeconds = 1_700_000_000.5
+    static let requestsHelp = "HTTP requests, by \"method\" and status.\nSecond line \\ backslash."
 
     /// Label values that would break a careless writer: quotes, backslashes, newlines, look-alike lines,
     /// canonically equivalent Unicode spelled two ways, separators other parsers treat as line ends.
@@ -29,7 +30,7 @@ struct MetricsFixture {
             traceID: "4bf92f3577b34da6a3ce929d0e0e4736", spanID: "00f067aa0ba902b7", timestamp: 1_700_000_001.25)
 
         let requests = try registry.counterFamily(
-            "http_requests_total", help: "HTTP requests, by \"method\" and status.\nSecond line \\ backslash.",
+            "http_requests_total", help: Self.requestsHelp,
             labelNames: ["method", "status"])
         try requests.labels(["method": "GET", "status": "200"]).increment(by: 3)
         try requests.labels(["status": "500", "method": "POST"]).increment()

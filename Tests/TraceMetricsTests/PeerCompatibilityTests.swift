@@ -81,6 +81,8 @@ struct PeerCompatibilityTests {
         let samples = try PythonParser.parse(
             fixture.registry.expositionBytes(.prometheusText), as: .prometheus, python: python)
         try Self.expectValuesMatch(samples, expected: fixture.expected, summaryCount: 2)
+        let help = samples.first { $0.family == "http_requests" }?.documentation
+        #expect(help == MetricsFixture.requestsHelp)
     }
 
     @Test(
@@ -94,6 +96,7 @@ struct PeerCompatibilityTests {
         let expected = fixture.expected.merging(fixture.expectedCreated) { first, _ in first }
         try Self.expectValuesMatch(samples, expected: expected, summaryCount: 2)
 
+        #expect(samples.first { $0.family == "http_requests" }?.documentation == MetricsFixture.requestsHelp)
         let units = Dictionary(samples.map { ($0.family, $0.unit) }) { first, _ in first }
         #expect(units["request_duration_seconds"] == "seconds")
         #expect(units["worker_busy_seconds"] == "seconds")

@@ -71,6 +71,7 @@ struct ParsedSample {
     let family: String
     let type: String
     let unit: String
+    let documentation: String
     let name: String
     let labels: [String: String]
     let value: Double
@@ -115,7 +116,8 @@ enum PythonParser {
                 samples.append(
                     ParsedSample(
                         family: family["name"] as? String ?? "", type: family["type"] as? String ?? "",
-                        unit: family["unit"] as? String ?? "", name: sample["name"] as? String ?? "",
+                        unit: family["unit"] as? String ?? "", documentation: family["documentation"] as? String ?? "",
+                        name: sample["name"] as? String ?? "",
                         labels: sample["labels"] as? [String: String] ?? [:], value: number(sample["value"]) ?? .nan,
                         timestamp: number(sample["timestamp"]), exemplar: exemplar))
             }
