@@ -1,5 +1,6 @@
 // The exact text of both formats: metadata, le spelling, _created, exemplars, escaping, order and # EOF.
 
+import Synchronization
 import Testing
 import TraceMetrics
 
@@ -71,6 +72,19 @@ struct ExpositionTextTests {
                 # EOF
 
                 """)
+    }
+
+    @Test("_created is the injected clock's time when each series was created")
+    func createdFollowsInjectedClock() throws {
+        let ticks = Mutex(1_700_000_000.0)
+        let registry = MetricsRegistry(clock: MetricsClock { ticks.withLock { $0 += 10; return $0 } })
+        let family = try registry.counterFamily("jobs_total", help: "Jobs.", labelNames: ["queue"])
+        try family.labels(["queue": "b"]).increment()
+        try family.labels(["queue": "a"]).increment()
+        let text = registry.exposition(.openMetrics)
+        #expect(text.contains("jobs_created{queue=\"b\"} 1700000020\n"))  // the registry itself read 1700000010
+        #expect(text.contains("jobs_created{queue=\"a\"} 1700000030\n"))
+        #expect(registry.exposition(.openMetrics) == text)
     }
 
     @Test("a timestamp is written in milliseconds in 0.0.4 and in seconds in OpenMetrics")
