@@ -77,7 +77,12 @@ struct ExpositionTextTests {
     @Test("_created is the injected clock's time when each series was created")
     func createdFollowsInjectedClock() throws {
         let ticks = Mutex(1_700_000_000.0)
-        let registry = MetricsRegistry(clock: MetricsClock { ticks.withLock { $0 += 10; return $0 } })
+        let registry = MetricsRegistry(
+            clock: MetricsClock {
+                ticks.withLock {
+                    $0 += 10; return $0
+                }
+            })
         let family = try registry.counterFamily("jobs_total", help: "Jobs.", labelNames: ["queue"])
         try family.labels(["queue": "b"]).increment()
         try family.labels(["queue": "a"]).increment()
