@@ -14,9 +14,10 @@ struct FamilyText: Sendable {
     let prometheusBoundLabels: [[UInt8]]
     /// The same in OpenMetrics canonical spelling ("1.0" rather than "1").
     let openMetricsBoundLabels: [[UInt8]]
-    /// OpenMetrics 1.0: a histogram with a negative bucket bound MUST NOT expose `_sum` (it is no longer a
-    /// counter then). Prometheus text has no such rule.
-    let openMetricsOmitsSum: Bool
+    /// OpenMetrics 1.0: a histogram with a negative bucket bound MUST NOT expose a sum (it is no longer a
+    /// counter then), and `_count` appears if and only if `_sum` does; the `+Inf` bucket still holds the count.
+    /// Prometheus text has no such rule.
+    let openMetricsOmitsSumAndCount: Bool
 
     init(_ descriptor: FamilyDescriptor) {
         let name = descriptor.name
@@ -65,7 +66,7 @@ struct FamilyText: Sendable {
         sumName = bytes(name + "_sum")
         countName = bytes(name + "_count")
 
-        openMetricsOmitsSum = descriptor.type == .histogram && (descriptor.buckets.first ?? 0) < 0
+        openMetricsOmitsSumAndCount = descriptor.type == .histogram && (descriptor.buckets.first ?? 0) < 0
 
         switch descriptor.type {
         case .histogram:
@@ -211,10 +212,10 @@ enum TextExposition {
                 }
                 buffer.append(byte: UInt8(ascii: "\n"))
             }
-            buffer.beginSample(text.countName, labels: entry.renderedLabels)
-            buffer.append(integer: cumulative)
-            buffer.endSample(context)
-            if !(openMetrics && text.openMetricsOmitsSum) {
+            if !(openMetrics && text.openMetricsOmitsSumAndCount) {
+                buffer.beginSample(text.countName, labels: entry.renderedLabels)
+                buffer.append(integer: cumulative)
+                buffer.endSample(context)
                 buffer.beginSample(text.sumName, labels: entry.renderedLabels)
                 buffer.append(sampleValue: histogram.sum)
                 buffer.endSample(context)

@@ -152,6 +152,47 @@ struct PeerCompatibilityTests {
         }
     }
 
+    /// Empty families, an empty summary, negative buckets, an overflowed family and non-finite gauges.
+    static func edgeCaseRegistry() throws -> MetricsRegistry {
+        let registry = MetricsRegistry(clock: .fixed(1_700_000_000))
+        _ = try registry.counterFamily("never_used_total", help: "No series yet.", labelNames: ["a"])
+        _ = try registry.summary("empty_seconds", help: "No observations.", unit: "seconds")
+        try registry.histogram("offset_seconds", help: "Signed offsets.", unit: "seconds", buckets: [-1, 0, 1])
+            .observe(-0.25)
+        let users = try registry.counterFamily(
+            "user_logins_total", help: "Logins.", labelNames: ["user"], seriesLimit: 2)
+        for user in ["ann", "bob", "cy", "dee"] { try users.labels(["user": user]).increment() }
+        let odd = try registry.gaugeFamily("odd_values", help: "Non-finite.", labelNames: ["kind"])
+        try odd.labels(["kind": "inf"]).set(.infinity)
+        try odd.labels(["kind": "minus_inf"]).set(-.infinity)
+        try odd.labels(["kind": "nan"]).set(.nan)
+        return registry
+    }
+
+    @Test(
+        "edge cases pass promtool and both prometheus-client parsers",
+        .enabled(if: PeerTools.runPromtoolTests && PeerTools.runPythonTests, "promtool or prometheus-client missing"))
+    func edgeCasesAccepted() throws {
+        let promtool = try #require(PeerTools.promtool, "promtool is missing: install the Debian package 'prometheus'")
+        let python = try #require(PeerTools.pythonWithPrometheusClient, "python3 with prometheus-client is missing")
+        let registry = try Self.edgeCaseRegistry()
+        let lint = try PeerTools.run(promtool, ["check", "metrics"], input: registry.expositionBytes(.prometheusText))
+        #expect(lint.status == 0, "promtool: \(lint.stdout) \(lint.stderr)")
+        let text = try PythonParser.parse(registry.expositionBytes(.prometheusText), as: .prometheus, python: python)
+        let openMetrics = try PythonParser.parse(
+            registry.expositionBytes(.openMetrics), as: .openmetrics, python: python)
+        for samples in [text, openMetrics] {
+            #expect(samples.first { $0.labels["otel_metric_overflow"] == "true" }?.value == 2)
+            #expect(samples.first { $0.name == "tracekit_metric_series_overflow_total" }?.value == 2)
+            #expect(samples.first { $0.labels["kind"] == "inf" }?.value == .infinity)
+            #expect(samples.first { $0.labels["kind"] == "minus_inf" }?.value == -.infinity)
+            #expect(samples.first { $0.labels["kind"] == "nan" }?.value.isNaN == true)
+            #expect(samples.first { $0.name == "empty_seconds_count" }?.value == 0)
+        }
+        #expect(!openMetrics.contains { $0.name == "offset_seconds_sum" || $0.name == "offset_seconds_count" })
+        #expect(text.first { $0.name == "offset_seconds_sum" }?.value == -0.25)
+    }
+
     /// Every expected sample is present once with its value, and nothing else is there except summary quantiles.
     static func expectValuesMatch(_ samples: [ParsedSample], expected: [String: Double], summaryCount: Int) throws {
         var seen: [String: Double] = [:]
