@@ -25,11 +25,27 @@ public struct Exemplar: Sendable, Equatable {
     /// let exemplar = try Exemplar(labels: ["trace_id": traceID, "span_id": spanID], timestamp: 1_700_000_000.25)
     /// ```
     public init(labels: [String: String], timestamp: Double? = nil) throws(MetricsRegistryError) {
+        for name in labels.keys where !MetricNameRules.isValidLabelName(name) {
+            throw .invalidExemplar(reason: "label name '\(name)' is not a valid label name")
+        }
+        let names = labels.keys.sorted()
+        try self.init(sortedNames: names, values: names.map { labels[$0] ?? "" }, timestamp: timestamp)
+    }
+
+    /// Creates an exemplar with the `trace_id` and `span_id` labels that tracing backends look for.
+    /// Builds no dictionary, so it is cheap enough to make for every observation.
+    ///
+    /// ```swift
+    /// let exemplar = try Exemplar(traceID: "4bf92f3577b34da6a3ce929d0e0e4736", spanID: "00f067aa0ba902b7")
+    /// ```
+    public init(traceID: String, spanID: String, timestamp: Double? = nil) throws(MetricsRegistryError) {
+        try self.init(sortedNames: ["span_id", "trace_id"], values: [spanID, traceID], timestamp: timestamp)
+    }
+
+    /// Checks the OpenMetrics limits and renders `name="value",...` once.
+    private init(sortedNames: [String], values: [String], timestamp: Double?) throws(MetricsRegistryError) {
         var characters = 0
-        for (name, value) in labels {
-            guard MetricNameRules.isValidLabelName(name) else {
-                throw .invalidExemplar(reason: "label name '\(name)' is not a valid label name")
-            }
+        for (name, value) in zip(sortedNames, values) {
             characters += name.unicodeScalars.count + value.unicodeScalars.count
         }
         guard characters <= 128 else {
@@ -38,28 +54,18 @@ public struct Exemplar: Sendable, Equatable {
         if let timestamp, !timestamp.isFinite {
             throw .invalidExemplar(reason: "timestamp must be finite")
         }
-        let names = labels.keys.sorted()
-        labelNames = names
-        labelValues = names.map { labels[$0] ?? "" }
+        labelNames = sortedNames
+        labelValues = values
         self.timestamp = timestamp
-        var buffer = ExpositionBuffer(reservingCapacity: 96)
-        for (index, name) in names.enumerated() {
+        var buffer = ExpositionBuffer(reservingCapacity: 32 + characters)
+        for (index, name) in sortedNames.enumerated() {
             if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
             buffer.append(string: name)
             buffer.append("=\"")
-            buffer.append(escapedLabelValue: labelValues[index])
+            buffer.append(escapedLabelValue: values[index])
             buffer.append(byte: UInt8(ascii: "\""))
         }
         renderedLabels = buffer.bytes
-    }
-
-    /// Creates an exemplar with the `trace_id` and `span_id` labels that tracing backends look for.
-    ///
-    /// ```swift
-    /// let exemplar = try Exemplar(traceID: "4bf92f3577b34da6a3ce929d0e0e4736", spanID: "00f067aa0ba902b7")
-    /// ```
-    public init(traceID: String, spanID: String, timestamp: Double? = nil) throws(MetricsRegistryError) {
-        try self.init(labels: ["trace_id": traceID, "span_id": spanID], timestamp: timestamp)
     }
 }
 
