@@ -58,7 +58,7 @@ enum JSONExposition {
         buffer.append("]}")
     }
 
-    static func writeSummary(_ sketch: QuantileSketch, quantiles: [Double], into buffer: inout ExpositionBuffer) {
+    static func writeSummary(_ sketch: DDSketch, quantiles: [Double], into buffer: inout ExpositionBuffer) {
         buffer.append(",\"count\":")
         buffer.append(integer: sketch.count)
         buffer.append(",\"sum\":")

@@ -36,7 +36,7 @@ public struct MetricStats: Sendable, Equatable {
         self.p99 = p99
     }
 
-    init(sketch: QuantileSketch) {
+    init(sketch: DDSketch) {
         self.init(
             count: sketch.count, mean: sketch.count > 0 ? sketch.sum / Double(sketch.count) : .nan,
             p50: sketch.quantile(0.5) ?? .nan, p95: sketch.quantile(0.95) ?? .nan, p99: sketch.quantile(0.99) ?? .nan)

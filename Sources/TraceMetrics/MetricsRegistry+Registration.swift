@@ -111,7 +111,7 @@ extension MetricsRegistry {
             record: RegisteredFamily.histograms)
     }
 
-    /// Registers (or returns) an unlabelled summary whose quantiles come from a ``QuantileSketch``.
+    /// Registers (or returns) an unlabelled summary whose quantiles come from a ``DDSketch``.
     ///
     /// ```swift
     /// let sizes = try registry.summary("response_size_bytes", help: "Sizes.", unit: "bytes")
@@ -127,7 +127,7 @@ extension MetricsRegistry {
     }
 
     /// Registers (or returns) a family of summaries. Exported quantiles are within `relativeAccuracy`
-    /// (relative error) of the exact ones; see ``QuantileSketch``.
+    /// (relative error) of the exact ones; see ``DDSketch``.
     ///
     /// ```swift
     /// let tokens = try registry.summaryFamily("ai_llm_tokens", help: "Tokens per call.", labelNames: ["model"])

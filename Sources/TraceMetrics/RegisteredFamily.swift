@@ -91,7 +91,7 @@ struct RegisteredFamily: Sendable {
                 }
             },
             stats: {
-                var merged = QuantileSketch(relativeAccuracy: descriptor.relativeAccuracy)
+                var merged = DDSketch(relativeAccuracy: descriptor.relativeAccuracy)
                 for entry in family.table.entries() {
                     merged.merge(unsafeDowncast(entry.series, to: Summary.self).snapshot())
                 }

@@ -2,7 +2,7 @@
 
 import Synchronization
 
-/// One series of a summary: observations go into a ``QuantileSketch`` so quantiles are exported with a
+/// One series of a summary: observations go into a ``DDSketch`` so quantiles are exported with a
 /// stated relative error. Quantiles cover every observation since the series was created.
 ///
 /// ```swift
@@ -12,11 +12,11 @@ import Synchronization
 public final class Summary: Sendable {
     /// The quantiles written to the exposition, each in [0, 1].
     public let quantiles: [Double]
-    let sketch: Mutex<QuantileSketch>
+    let sketch: Mutex<DDSketch>
 
     init(quantiles: [Double], relativeAccuracy: Double) {
         self.quantiles = quantiles
-        sketch = Mutex(QuantileSketch(relativeAccuracy: relativeAccuracy))
+        sketch = Mutex(DDSketch(relativeAccuracy: relativeAccuracy))
     }
 
     /// Records one observation.
@@ -33,7 +33,7 @@ public final class Summary: Sendable {
     /// ```swift
     /// let p90 = sizes.snapshot().quantile(0.9)
     /// ```
-    public func snapshot() -> QuantileSketch {
+    public func snapshot() -> DDSketch {
         sketch.withLock { $0 }
     }
 }

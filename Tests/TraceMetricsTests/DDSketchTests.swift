@@ -17,7 +17,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 @Suite("Quantile sketch")
-struct QuantileSketchTests {
+struct DDSketchTests {
     static let quantiles = [0.0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0]
 
     /// Exact quantile with the rank the sketch guarantees: element floor(q * (n - 1)) of the sorted data.
@@ -48,7 +48,7 @@ struct QuantileSketchTests {
         ])
     func errorWithinBound(alpha: Double, distribution: String) {
         let values = Self.data(distribution, count: 50_000, seed: 42)
-        var sketch = QuantileSketch(relativeAccuracy: alpha)
+        var sketch = DDSketch(relativeAccuracy: alpha)
         for value in values { sketch.add(value) }
         let sorted = values.sorted()
         #expect(sketch.count == values.count)
@@ -62,9 +62,9 @@ struct QuantileSketchTests {
     @Test("a sketch built by merging parts answers like one built from all the data")
     func mergeEqualsWhole() {
         let values = Self.data("lognormal", count: 20_000, seed: 7)
-        var whole = QuantileSketch()
-        var left = QuantileSketch()
-        var right = QuantileSketch()
+        var whole = DDSketch()
+        var left = DDSketch()
+        var right = DDSketch()
         for (index, value) in values.enumerated() {
             whole.add(value)
             if index % 3 == 0 { left.add(value) } else { right.add(value) }
@@ -74,14 +74,14 @@ struct QuantileSketchTests {
         for q in Self.quantiles { #expect(left.quantile(q) == whole.quantile(q), "q=\(q)") }
         #expect(left.count == whole.count)
         let before = left
-        let mergedOther = left.merge(QuantileSketch(relativeAccuracy: 0.05))
+        let mergedOther = left.merge(DDSketch(relativeAccuracy: 0.05))
         #expect(!mergedOther)
         #expect(left == before)
     }
 
     @Test("an empty sketch has no quantiles; q outside [0, 1] has none; NaN is ignored")
     func edgeCases() {
-        var sketch = QuantileSketch()
+        var sketch = DDSketch()
         #expect(sketch.quantile(0.5) == nil)
         sketch.add(.nan)
         #expect(sketch.count == 0)
@@ -94,7 +94,7 @@ struct QuantileSketchTests {
 
     @Test("memory stays bounded when values span many orders of magnitude")
     func boundedBuckets() {
-        var sketch = QuantileSketch(relativeAccuracy: 0.01, maxBucketCount: 128)
+        var sketch = DDSketch(relativeAccuracy: 0.01, maxBucketCount: 128)
         var value = 1e-8
         while value < 1e12 {
             sketch.add(value)

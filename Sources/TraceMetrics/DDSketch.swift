@@ -1,4 +1,4 @@
-// A mergeable quantile sketch (DDSketch) whose estimates are within a stated relative error.
+// DDSketch: a mergeable quantile sketch whose estimates are within a stated relative error.
 
 #if canImport(Glibc)
     import Glibc
@@ -6,8 +6,9 @@
     import Darwin
 #endif
 
-/// A DDSketch: observations go into logarithmic buckets, so any quantile is estimated within a relative
-/// error of ``relativeAccuracy`` (alpha) of the exact value, and two sketches with the same alpha merge exactly.
+/// A mergeable quantile sketch (DDSketch): observations go into logarithmic buckets, so any quantile is
+/// estimated within a relative error of ``relativeAccuracy`` (alpha) of the exact value, and two sketches
+/// with the same alpha merge exactly.
 ///
 /// Guarantee: for `q` in [0, 1] and `n` observations, `quantile(q)` is within `alpha * |x|` of `x`, the
 /// element of rank `floor(q * (n - 1))` (0-based) of the sorted observations; values with magnitude below
@@ -15,11 +16,11 @@
 /// the lowest-magnitude buckets are merged, which affects only the lowest quantiles (Masson et al., 2019).
 ///
 /// ```swift
-/// var sketch = QuantileSketch(relativeAccuracy: 0.01)
+/// var sketch = DDSketch(relativeAccuracy: 0.01)
 /// for value in [0.1, 0.2, 0.3] { sketch.add(value) }
 /// let median = sketch.quantile(0.5)  // within 1% of 0.2
 /// ```
-public struct QuantileSketch: Sendable, Equatable {
+public struct DDSketch: Sendable, Equatable {
     /// The relative error bound alpha.
     public let relativeAccuracy: Double
     /// The most buckets kept per sign.
@@ -43,7 +44,7 @@ public struct QuantileSketch: Sendable, Equatable {
     /// Creates an empty sketch; `relativeAccuracy` must lie in (0, 1), else 0.01 is used.
     ///
     /// ```swift
-    /// var sketch = QuantileSketch(relativeAccuracy: 0.005)
+    /// var sketch = DDSketch(relativeAccuracy: 0.005)
     /// ```
     public init(relativeAccuracy: Double = 0.01, maxBucketCount: Int = 2048) {
         let alpha = relativeAccuracy > 0 && relativeAccuracy < 1 ? relativeAccuracy : 0.01
@@ -77,12 +78,12 @@ public struct QuantileSketch: Sendable, Equatable {
     /// Adds all observations of `other`; both sketches must have the same relative accuracy.
     ///
     /// ```swift
-    /// var total = QuantileSketch()
+    /// var total = DDSketch()
     /// total.merge(perSeriesSketch)
     /// ```
     /// - Returns: false, leaving this sketch unchanged, if the accuracies differ.
     @discardableResult
-    public mutating func merge(_ other: QuantileSketch) -> Bool {
+    public mutating func merge(_ other: DDSketch) -> Bool {
         guard other.relativeAccuracy == relativeAccuracy else { return false }
         positive.merge(other.positive, maxBucketCount: maxBucketCount)
         negative.merge(other.negative, maxBucketCount: maxBucketCount)
