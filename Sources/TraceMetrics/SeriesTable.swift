@@ -5,7 +5,7 @@ import Synchronization
 /// One series and what rendering it needs, computed once when the series is created. A class, so lookups and
 /// renders pass one reference around instead of retaining four fields of a struct copy.
 final class SeriesEntry: Sendable {
-    /// Label values in the family's sorted label-name order; empty for the overflow series.
+    /// Label values in the family's sorted label-name order; `["true"]` for the overflow series.
     let labelValues: [String]
     /// Label names matching `labelValues` (the family's names, or `otel_metric_overflow`).
     let labelNames: [String]
@@ -56,7 +56,8 @@ final class SeriesTable: Sendable {
         var byHash: [Int: SeriesEntry] = [:]
         /// Further series whose hash is already taken in `byHash` (rare: 64-bit hash collisions).
         var collisions: [Int: [SeriesEntry]] = [:]
-        /// Every series except the overflow one, sorted by label values.
+        /// Every series sorted by label values, then the overflow series (if any) last: it is made only once
+        /// the table is full, after which no other series is ever added.
         var sorted: [SeriesEntry] = []
         var overflow: SeriesEntry?
     }
@@ -121,12 +122,13 @@ final class SeriesTable: Sendable {
             }
             if state.sorted.count >= seriesLimit {
                 if let overflow = state.overflow { return (overflow.series, true) }
-                let entry = makeEntry(names: [Self.overflowLabelName], values: ["true"], keyValues: [])
+                let entry = makeEntry(names: [Self.overflowLabelName], values: ["true"])
                 state.overflow = entry
+                state.sorted.append(entry)
                 return (entry.series, true)
             }
             let copied = Array(values)
-            let entry = makeEntry(names: labelNames, values: copied, keyValues: copied)
+            let entry = makeEntry(names: labelNames, values: copied)
             if state.byHash[hash] == nil {
                 state.byHash[hash] = entry
             } else {
@@ -143,13 +145,10 @@ final class SeriesTable: Sendable {
     /// Every series in stable order: sorted by label values, the overflow series last.
     /// Copying out is O(1): the array buffer is shared until the next insert.
     func entries() -> [SeriesEntry] {
-        state.withLock { state in
-            guard let overflow = state.overflow else { return state.sorted }
-            return state.sorted + [overflow]
-        }
+        state.withLock { $0.sorted }
     }
 
-    private func makeEntry(names: [String], values: [String], keyValues: [String]) -> SeriesEntry {
+    private func makeEntry(names: [String], values: [String]) -> SeriesEntry {
         var buffer = ExpositionBuffer(reservingCapacity: 16 * names.count)
         for (index, name) in names.enumerated() {
             if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
@@ -159,7 +158,7 @@ final class SeriesTable: Sendable {
             buffer.append(byte: UInt8(ascii: "\""))
         }
         return SeriesEntry(
-            labelValues: keyValues.isEmpty ? values : keyValues, labelNames: names, renderedLabels: buffer.bytes,
+            labelValues: values, labelNames: names, renderedLabels: buffer.bytes,
             createdSeconds: clock.now(), series: makeSeries())
     }
 

@@ -190,6 +190,12 @@ struct RegistryTests {
         let text = registry.exposition()
         #expect(text.contains("user_requests_total{otel_metric_overflow=\"true\"} 5\n"))
         #expect(!text.contains("user=\"d\""))
+        let series = text.split(separator: "\n").filter { $0.hasPrefix("user_requests_total{") }
+        #expect(
+            series.map { $0.split(separator: " ")[0] } == [
+                "user_requests_total{user=\"a\"}", "user_requests_total{user=\"b\"}", "user_requests_total{user=\"c\"}",
+                "user_requests_total{otel_metric_overflow=\"true\"}",
+            ])
         #expect(text.contains("tracekit_metric_series_overflow_total{metric=\"user_requests\"} 2\n"))
         #expect(registry.defaultSeriesLimit == 2_000)
     }
