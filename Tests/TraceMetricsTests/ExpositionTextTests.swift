@@ -122,7 +122,8 @@ struct ExpositionTextTests {
         let registry = MetricsRegistry()
         let gauges = try registry.gaugeFamily("v", help: "V.", labelNames: ["k"])
         let values: [(String, Double)] = [
-            ("a", .infinity), ("b", -.infinity), ("c", .nan), ("d", 0.1), ("e", .leastNonzeroMagnitude), ("f", -0.0), ("g", 2e16),
+            ("a", .infinity), ("b", -.infinity), ("c", .nan), ("d", 0.1), ("e", .leastNonzeroMagnitude), ("f", -0.0),
+            ("g", 2e16),
             ("h", 1e300), ("i", -42),
         ]
         for (key, value) in values { try gauges.labels(["k": key]).set(value) }
