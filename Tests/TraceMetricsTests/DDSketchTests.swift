@@ -16,7 +16,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-@Suite("Quantile sketch")
+@Suite("DDSketch behind summaries")
 struct DDSketchTests {
     static let quantiles = [0.0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0]
 
