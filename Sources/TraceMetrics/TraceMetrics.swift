@@ -1,1 +1,0 @@
-// TraceMetrics: metrics registry and Prometheus / OpenMetrics exposition.

@@ -1,2 +1,0 @@
-// Tests for the metrics registry and exposition.
-import Testing
