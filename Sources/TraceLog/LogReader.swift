@@ -1,0 +1,129 @@
+// LogReader: reads one trace log file in order: headers, spans, drop notices and damage, with follow support.
+
+import TraceKit
+
+/// Reads a trace log file entry by entry; damaged regions come back as `.damage` entries and reading carries on
+/// at the next good block.
+///
+/// ```swift
+/// let reader = try LogReader(path: "/var/log/agent/kernel.tklog")
+/// for entry in reader {
+///     switch entry {
+///     case .span(let span): print(span.name, span.durationNanoseconds)
+///     case .damage(let damage): print("skipped", damage)
+///     default: break
+///     }
+/// }
+/// ```
+///
+/// In follow mode `next()` returns `nil` when it has caught up with the writer, and can be called again later
+/// to get what was written since; an incomplete block at the end is then "not yet written", not damage.
+/// When the followed path is rotated (a new file appears under the name), the reader moves to the new file
+/// after finishing the old one. See `LogEntries` for an `AsyncSequence` that polls.
+public final class LogReader: Sequence, IteratorProtocol {
+    /// The path being read.
+    public let path: String
+    /// Whether the reader waits for a growing file instead of reporting its incomplete tail.
+    public let follow: Bool
+    private var scanner: BlockScanner
+    private var pending: [LogEntry] = []
+    private var pendingIndex = 0
+    /// The damage found so far.
+    public private(set) var damages: [LogDamage] = []
+    /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
+    public private(set) var sawEndOfFileMarker = false
+
+    /// Opens `path` for reading from its start.
+    ///
+    /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
+    public init(path: String, follow: Bool = false) throws(TraceLogError) {
+        self.path = path
+        self.follow = follow
+        self.scanner = try BlockScanner(file: try FileHandle.openForReading(path))
+    }
+
+    /// The byte offset of the next block to read.
+    public var offset: Int64 { scanner.offset }
+
+    /// The next entry, or `nil` at the end (in follow mode: at the end for now).
+    public func next() -> LogEntry? {
+        while true {
+            if pendingIndex < pending.count {
+                let entry = pending[pendingIndex]
+                pendingIndex += 1
+                return entry
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            switch scanner.next(waitForGrowth: follow) {
+            case .block(let offset, let size, let payloadLength):
+                sawEndOfFileMarker = payloadLength == 0
+                decodeBlock(offset: offset, size: size, payloadLength: payloadLength)
+            case .damage(let offset, let length, let reason):
+                sawEndOfFileMarker = false
+                let damage = LogDamage(path: path, offset: offset, length: length, reason: reason)
+                damages.append(damage)
+                pending.append(.damage(damage))
+            case .end:
+                if follow, moveToRotatedFile() { continue }
+                return nil
+            }
+        }
+    }
+
+    private func decodeBlock(offset: Int64, size: Int, payloadLength: Int) {
+        let result: PayloadError? = scanner.inflater.payload.withUnsafeBytes { raw in
+            do throws(PayloadError) {
+                try BlockDecoder.decode(UnsafeRawBufferPointer(rebasing: raw[0..<payloadLength]), into: &pending)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let result {
+            let damage = LogDamage(
+                path: path, offset: offset, length: Int64(size),
+                reason: "malformed payload at byte \(result.position): \(result.reason)")
+            damages.append(damage)
+            pending.append(.damage(damage))
+        }
+    }
+
+    /// After catching up in follow mode: if another file now has our path (rotation), continue with it.
+    private func moveToRotatedFile() -> Bool {
+        guard let current = scanner.file.identity, let named = FileHandle.identity(ofPath: path), current != named,
+            let file = try? FileHandle.openForReading(path), let next = try? BlockScanner(file: file)
+        else { return false }
+        scanner = next
+        return true
+    }
+
+    /// Every entry of the file at `path`.
+    ///
+    /// ```swift
+    /// let spans = try LogReader.entries(path: "app.tklog").compactMap { entry -> SpanRecord? in
+    ///     if case .span(let span) = entry { return span } else { return nil }
+    /// }
+    /// ```
+    public static func entries(path: String) throws(TraceLogError) -> [LogEntry] {
+        Array(try LogReader(path: path))
+    }
+}
+
+extension Sequence<LogEntry> {
+    /// Only the spans.
+    public var spans: [SpanRecord] {
+        compactMap { entry in
+            if case .span(let span) = entry { return span }
+            return nil
+        }
+    }
+
+    /// Only the damage reports.
+    public var damages: [LogDamage] {
+        compactMap { entry in
+            if case .damage(let damage) = entry { return damage }
+            return nil
+        }
+    }
+}
