@@ -60,18 +60,19 @@ final class BlockScanner {
         let headerBytes = load(position, LogFormat.fixedHeaderBytes)
         if headerBytes == 0 { return .incomplete(available: 0) }
         var parse = withWindow(position, headerBytes) { BlockInflater.parseHeader($0) }
+        var available = headerBytes
         if parse == .needMoreBytes, headerBytes == LogFormat.fixedHeaderBytes {
             let extraLength = withWindow(position, headerBytes) { Int($0[10]) | Int($0[11]) << 8 }
-            let available = load(position, LogFormat.fixedHeaderBytes + extraLength)
+            available = load(position, LogFormat.fixedHeaderBytes + extraLength)
             parse = withWindow(position, available) { BlockInflater.parseHeader($0) }
         }
         switch parse {
         case .invalid(let reason):
             return .bad("bad gzip header: " + reason)
         case .needMoreBytes:
-            return .incomplete(available: Int64(load(position, LogFormat.fixedHeaderBytes)))
+            return .incomplete(available: Int64(available))
         case .header(let header):
-            let available = load(position, header.blockSize)
+            available = load(position, header.blockSize)
             guard available == header.blockSize else { return .incomplete(available: Int64(available)) }
             let result = withWindow(position, header.blockSize) { inflater.inflate($0, header: header) }
             switch result {
