@@ -92,7 +92,11 @@ final class BlockScanner {
             offset += Int64(size)
             return .block(offset: start, size: size, payloadLength: payloadLength)
         case .incomplete(let available):
-            if available == 0 || waitForGrowth { return .end(offset: start, partial: available) }
+            if available == 0 || waitForGrowth {
+                // The file may grow or be rewritten past here before the next call: forget the cached bytes.
+                windowCount = 0
+                return .end(offset: start, partial: available)
+            }
             offset += available
             return .damage(offset: start, length: available, reason: "truncated block: the file ends inside it")
         case .bad(let reason):

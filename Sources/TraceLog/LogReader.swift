@@ -89,11 +89,22 @@ public final class LogReader: Sequence, IteratorProtocol {
         }
     }
 
-    /// After catching up in follow mode: if another file now has our path (rotation), continue with it.
+    /// After catching up in follow mode: if our file was rotated away, continue with the file rotated after it
+    /// (or with the live file), so no rotated file is skipped even when several rotations happened meanwhile.
     private func moveToRotatedFile() -> Bool {
-        guard let current = scanner.file.identity, let named = FileHandle.identity(ofPath: path), current != named,
-            let file = try? FileHandle.openForReading(path), let next = try? BlockScanner(file: file)
-        else { return false }
+        guard let current = scanner.file.identity, FileHandle.identity(ofPath: path) != current else { return false }
+        let files = LogRotation.files(for: path)
+        let position = files.firstIndex { FileHandle.identity(ofPath: $0) == current }
+        let nextPath: String
+        if let position {
+            guard position + 1 < files.count else { return false }
+            nextPath = files[position + 1]
+        } else {
+            nextPath = path
+        }
+        guard let file = try? FileHandle.openForReading(nextPath), let next = try? BlockScanner(file: file) else {
+            return false
+        }
         scanner = next
         return true
     }

@@ -1,6 +1,9 @@
 // TestFiles: temporary directories and file helpers for the trace log tests.
 
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TraceKit
 @testable import TraceLog
 
@@ -31,6 +34,19 @@ enum TestFiles {
     static let resource = Resource(
         serviceName: "test-service", hostName: "test-host", processID: 4242, processStartUnixNanoseconds: 1_000,
         libraryVersion: "0.1.0", attributes: ["deployment.environment": "test", "shard": 3])
+
+    /// Appends to the same inode (a follow-mode reader must not see a new file).
+    static func appendInPlace(_ bytes: [UInt8], to path: String) {
+        let descriptor = open(path, O_WRONLY | O_APPEND)
+        guard descriptor >= 0 else { return }
+        _ = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+    }
+
+    /// Truncates the file in place.
+    static func truncateInPlace(_ path: String, to size: Int) {
+        _ = Glibc.truncate(path, off_t(size))
+    }
 
     /// Writes `spans` to `path` in blocks of `perBlock` spans (a flush after each group), then closes cleanly.
     static func writeLog(
