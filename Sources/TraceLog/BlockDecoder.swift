@@ -173,14 +173,44 @@ struct BlockDecoder {
 
     private func readAttributes(_ reader: inout PayloadReader) throws(PayloadError) -> TraceAttributes {
         let count = try reader.readCount()
-        guard count > 0 else { return TraceAttributes() }
-        var pairs: [(String, AttributeValue)] = []
-        pairs.reserveCapacity(count)
-        for _ in 0..<count {
-            let key = try string(&reader)
-            pairs.append((key, try readValue(&reader)))
+        // Literal forms for the common small counts: one exact-size allocation, no generic sequence walk.
+        switch count {
+        case 0:
+            return TraceAttributes()
+        case 1:
+            let key0 = try string(&reader)
+            return [key0: try readValue(&reader)]
+        case 2:
+            let key0 = try string(&reader)
+            let value0 = try readValue(&reader)
+            let key1 = try string(&reader)
+            let value1 = try readValue(&reader)
+            guard key0 != key1 else { return [key1: value1] }
+            return [key0: value0, key1: value1]
+        case 3:
+            let key0 = try string(&reader)
+            let value0 = try readValue(&reader)
+            let key1 = try string(&reader)
+            let value1 = try readValue(&reader)
+            let key2 = try string(&reader)
+            let value2 = try readValue(&reader)
+            guard key0 != key1, key0 != key2, key1 != key2 else {
+                var attributes = TraceAttributes()
+                attributes[key0] = value0
+                attributes[key1] = value1
+                attributes[key2] = value2
+                return attributes
+            }
+            return [key0: value0, key1: value1, key2: value2]
+        default:
+            var attributes = TraceAttributes()
+            for _ in 0..<count {
+                let key = try string(&reader)
+                // A repeated key keeps its last value, as TraceAttributes does.
+                attributes[key] = try readValue(&reader)
+            }
+            return attributes
         }
-        return TraceAttributes(pairs)
     }
 
     private func readValue(_ reader: inout PayloadReader) throws(PayloadError) -> AttributeValue {

@@ -49,7 +49,9 @@ public final class LogReader: Sequence, IteratorProtocol {
     public func next() -> LogEntry? {
         while true {
             if pendingIndex < pending.count {
-                let entry = pending[pendingIndex]
+                // Move the entry out (swap in a trivial placeholder) instead of copying it and its references.
+                var entry = LogEntry.droppedSpans(DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
+                swap(&entry, &pending[pendingIndex])
                 pendingIndex += 1
                 return entry
             }

@@ -22,7 +22,19 @@ struct PayloadReader {
         return value
     }
 
+    @inline(__always)
     mutating func readVarint() throws(PayloadError) -> UInt64 {
+        if position < end {
+            let first = bytes[position]
+            if first < 0x80 {
+                position += 1
+                return UInt64(first)
+            }
+        }
+        return try readLongVarint()
+    }
+
+    private mutating func readLongVarint() throws(PayloadError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
