@@ -160,6 +160,56 @@ def read_attributes(c, table):
     return attributes
 
 
+def decode_span(r, table, keys, prev_counter, prev_end, out):
+    def s():
+        i = r.varint()
+        if i >= len(table):
+            raise Malformed("string index outside table")
+        return table[i]
+
+    flags = r.varint()
+    if flags >> 12:
+        raise Malformed("unknown span flags")
+    if flags & 0b1110 and keys is None:
+        raise Malformed("counter-coded id without keys")
+    if flags & 4:
+        prev_counter = r.delta(prev_counter)
+        span_id = permute(keys[2], prev_counter)
+    else:
+        span_id = r.u64()
+    if flags & 2:
+        trace = (keys[0], permute(keys[1], r.delta(prev_counter)))
+    else:
+        trace = (r.u64(), r.u64())
+    parent = None
+    if flags & 1:
+        parent = permute(keys[2], r.delta(prev_counter)) if flags & 8 else r.u64()
+    anchored = r.delta(prev_end)
+    duration = r.varint()
+    if flags & 16:
+        start, prev_end = anchored, (anchored + duration) & M64
+    else:
+        start, prev_end = (anchored - duration) & M64, anchored
+    status, kind = (flags >> 5) & 3, (flags >> 7) & 7
+    span = {
+        "traceID": "%016x%016x" % trace, "spanID": "%016x" % span_id,
+        "parentSpanID": None if parent is None else "%016x" % parent,
+        "start": start, "duration": duration, "name": s(), "kind": kind, "status": status}
+    if status == 2:
+        span["message"] = s()
+    elif status == 3 or kind > 4:
+        raise Malformed("bad status or kind")
+    span["attributes"] = read_attributes(r, table)
+    if flags & 1024:
+        span["events"] = [
+            {"name": s(), "time": r.delta(span["start"]), "attributes": read_attributes(r, table)}
+            for _ in range(r.count())]
+    if flags & 2048:
+        span["limits"] = [r.varint(), r.varint(), r.varint()]
+    out["spans"].append(span)
+    return prev_counter, prev_end
+
+
 def decode_payload(payload, out):
     c = Cursor(payload)
     if c.byte() != 0x01:
@@ -193,40 +243,8 @@ def decode_payload(payload, out):
                 "host": s(), "pid": r.svarint(), "processStart": r.varint(), "library": s(),
                 "attributes": read_attributes(r, table)})
         elif kind == 0x03:
-            flags = r.varint()
-            if flags & 0b1110 and keys is None:
-                raise Malformed("counter-coded id without keys")
-            if flags & 4:
-                prev_counter = r.delta(prev_counter)
-                span_id = permute(keys[2], prev_counter)
-            else:
-                span_id = r.u64()
-            if flags & 2:
-                trace = (keys[0], permute(keys[1], r.delta(prev_counter)))
-            else:
-                trace = (r.u64(), r.u64())
-            parent = None
-            if flags & 1:
-                parent = permute(keys[2], r.delta(prev_counter)) if flags & 8 else r.u64()
-            prev_end = r.delta(prev_end)
-            duration = r.varint()
-            span = {
-                "traceID": "%016x%016x" % trace, "spanID": "%016x" % span_id,
-                "parentSpanID": None if parent is None else "%016x" % parent,
-                "start": (prev_end - duration) & M64, "duration": duration, "name": s(),
-                "kind": (flags >> 8), "status": (flags >> 4) & 3}
-            if span["status"] == 2:
-                span["message"] = s()
-            elif span["status"] == 3 or span["kind"] > 4:
-                raise Malformed("bad status or kind")
-            span["attributes"] = read_attributes(r, table)
-            if flags & 64:
-                span["events"] = [
-                    {"name": s(), "time": r.delta(span["start"]), "attributes": read_attributes(r, table)}
-                    for _ in range(r.count())]
-            if flags & 128:
-                span["limits"] = [r.varint(), r.varint(), r.varint()]
-            out["spans"].append(span)
+            for _ in range(r.count()):
+                prev_counter, prev_end = decode_span(r, table, keys, prev_counter, prev_end, out)
         elif kind == 0x04:
             out["dropped"].append({"reason": r.byte(), "count": r.varint(), "time": r.varint()})
         elif kind == 0x01:

@@ -29,8 +29,10 @@ struct BlockDecoder {
             let length = try reader.readCount()
             var record = PayloadReader(payload, from: reader.position, to: reader.position + length)
             switch LogFormat.RecordType(rawValue: type) {
-            case .span:
-                entries.append(.span(try decoder.readSpan(&record)))
+            case .spanRun:
+                let count = try record.readCount()
+                entries.reserveCapacity(entries.count + count)
+                for _ in 0..<count { entries.append(.span(try decoder.readSpan(&record))) }
             case .fileHeader:
                 entries.append(.header(try decoder.readFileHeader(&record)))
             case .droppedSpans:
@@ -99,10 +101,12 @@ struct BlockDecoder {
 
     private mutating func readSpan(_ reader: inout PayloadReader) throws(PayloadError) -> SpanRecord {
         let flags = try reader.readVarint()
-        guard let kind = SpanRecord.Kind(rawValue: UInt8(truncatingIfNeeded: flags >> LogFormat.SpanFlag.kindShift)),
-            flags >> LogFormat.SpanFlag.kindShift < 256
-        else {
-            throw PayloadError(position: reader.position, reason: "unknown span kind")
+        guard flags & ~LogFormat.SpanFlag.known == 0 else {
+            throw PayloadError(position: reader.position, reason: "unknown span flags \(flags)")
+        }
+        let kindBits = (flags & LogFormat.SpanFlag.kindMask) >> LogFormat.SpanFlag.kindShift
+        guard let kind = SpanRecord.Kind(rawValue: UInt8(kindBits)) else {
+            throw PayloadError(position: reader.position, reason: "unknown span kind \(kindBits)")
         }
         let needsScheme = flags & (LogFormat.SpanFlag.spanIsCounter | LogFormat.SpanFlag.traceIsCounter
             | LogFormat.SpanFlag.parentIsCounter) != 0
@@ -133,9 +137,16 @@ struct BlockDecoder {
                 parentSpanID = SpanID(rawValue: try reader.readFixed64())
             }
         }
-        let end = try reader.readDelta(from: previousEnd)
-        previousEnd = end
+        let anchored = try reader.readDelta(from: previousEnd)
         let duration = try reader.readVarint()
+        let start: UInt64
+        if flags & LogFormat.SpanFlag.startAnchored != 0 {
+            start = anchored
+            previousEnd = anchored &+ duration
+        } else {
+            start = anchored &- duration
+            previousEnd = anchored
+        }
         let name = try string(&reader)
         let status: SpanRecord.Status
         switch (flags & LogFormat.SpanFlag.statusMask) >> LogFormat.SpanFlag.statusShift {
@@ -145,7 +156,6 @@ struct BlockDecoder {
         default: throw PayloadError(position: reader.position, reason: "unknown span status")
         }
         let attributes = try readAttributes(&reader)
-        let start = end &- duration
         var events: [SpanRecord.Event] = []
         if flags & LogFormat.SpanFlag.hasEvents != 0 {
             let count = try reader.readCount()

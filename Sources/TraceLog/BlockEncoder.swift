@@ -4,6 +4,9 @@ import TraceKit
 
 /// Accumulates records for one block and produces its payload; strings are interned per block.
 ///
+/// File headers and drop notices become records in the order added; spans go into one span run record at the
+/// end of the block, which saves a type byte and a length per span.
+///
 /// `append` returns `false` and leaves the block unchanged when the record does not fit; seal, then retry.
 struct BlockEncoder {
     /// Ids made by this scheme are stored as small counters; `nil` stores every id raw.
@@ -13,7 +16,10 @@ struct BlockEncoder {
     private var stringIndex: [String: UInt64] = [:]
     /// Encoded size of the string table entries (length varints plus bytes).
     private var tableBytes = 0
-    private var body = PayloadWriter(capacity: LogFormat.maxPayloadBytes)
+    /// Records other than spans (file header, drop notices), framed.
+    private var body = PayloadWriter(capacity: 1024)
+    /// The span bodies of the block's span run, unframed.
+    private var spanBodies = PayloadWriter(capacity: LogFormat.maxPayloadBytes)
     private var scratch = PayloadWriter(capacity: 1024)
     private var previousSpanCounter: UInt64 = 0
     private var previousEnd: UInt64 = 0
@@ -29,7 +35,14 @@ struct BlockEncoder {
     var isEmpty: Bool { recordCount == 0 }
 
     /// The payload size if sealed now.
-    var payloadSize: Int { blockHeaderRecordSize + body.count }
+    var payloadSize: Int { blockHeaderRecordSize + body.count + spanRunRecordSize(bytes: spanBodies.count, count: spanCount) }
+
+    /// The size of the span run record holding `count` spans of `bytes` bytes (none when there are no spans).
+    private func spanRunRecordSize(bytes: Int, count: Int) -> Int {
+        guard count > 0 else { return 0 }
+        let length = PayloadWriter.varintSize(UInt64(count)) + bytes
+        return 1 + PayloadWriter.varintSize(UInt64(length)) + length
+    }
 
     private var blockHeaderBodySize: Int {
         let flags: UInt64 = identifiers == nil ? 0 : LogFormat.BlockFlag.hasIdentifierScheme
@@ -47,6 +60,7 @@ struct BlockEncoder {
         var stringCount: Int
         var tableBytes: Int
         var bodyCount: Int
+        var spanBodiesCount: Int
         var previousSpanCounter: UInt64
         var previousEnd: UInt64
     }
@@ -54,7 +68,7 @@ struct BlockEncoder {
     private var mark: Mark {
         Mark(
             stringCount: strings.count, tableBytes: tableBytes, bodyCount: body.count,
-            previousSpanCounter: previousSpanCounter, previousEnd: previousEnd)
+            spanBodiesCount: spanBodies.count, previousSpanCounter: previousSpanCounter, previousEnd: previousEnd)
     }
 
     private mutating func rollBack(to mark: Mark) {
@@ -62,6 +76,7 @@ struct BlockEncoder {
         strings.removeSubrange(mark.stringCount...)
         tableBytes = mark.tableBytes
         body.removeLast(from: mark.bodyCount)
+        spanBodies.removeLast(from: mark.spanBodiesCount)
         previousSpanCounter = mark.previousSpanCounter
         previousEnd = mark.previousEnd
     }
@@ -69,7 +84,8 @@ struct BlockEncoder {
     /// Frames `scratch` as a record of `type` into the body if the block still fits; otherwise rolls back.
     private mutating func commit(_ type: LogFormat.RecordType, since mark: Mark) -> Bool {
         let recordSize = 1 + PayloadWriter.varintSize(UInt64(scratch.count)) + scratch.count
-        guard blockHeaderRecordSize + body.count + recordSize <= LogFormat.maxPayloadBytes else {
+        let spanRunSize = spanRunRecordSize(bytes: spanBodies.count, count: spanCount)
+        guard blockHeaderRecordSize + body.count + recordSize + spanRunSize <= LogFormat.maxPayloadBytes else {
             rollBack(to: mark)
             return false
         }
@@ -140,6 +156,13 @@ struct BlockEncoder {
         if span.droppedAttributeCount | span.droppedEventCount | span.truncatedValueCount != 0 {
             flags |= LogFormat.SpanFlag.hasLimitCounts
         }
+        // Anchor the time on whichever of start or end is closer to the previous span's end: a span that
+        // started after the previous one ended (a sibling) is cheaper by its start, an enclosing one by its end.
+        let end = span.startUnixNanoseconds &+ span.durationNanoseconds
+        let startDelta = Int64(bitPattern: span.startUnixNanoseconds &- previousEnd)
+        let endDelta = Int64(bitPattern: end &- previousEnd)
+        let startAnchored = startDelta.magnitude < endDelta.magnitude
+        if startAnchored { flags |= LogFormat.SpanFlag.startAnchored }
         scratch.appendVarint(flags)
 
         if let spanCounter {
@@ -161,8 +184,7 @@ struct BlockEncoder {
                 scratch.appendFixed64(parent.rawValue)
             }
         }
-        let end = span.startUnixNanoseconds &+ span.durationNanoseconds
-        scratch.appendDelta(end, from: previousEnd)
+        scratch.appendSigned(startAnchored ? startDelta : endDelta)
         previousEnd = end
         scratch.appendVarint(span.durationNanoseconds)
         scratch.appendVarint(reference(span.name))
@@ -181,8 +203,14 @@ struct BlockEncoder {
             scratch.appendVarint(UInt64(span.droppedEventCount))
             scratch.appendVarint(UInt64(span.truncatedValueCount))
         }
-        guard commit(.span, since: saved) else { return false }
+        let spanRunSize = spanRunRecordSize(bytes: spanBodies.count + scratch.count, count: spanCount + 1)
+        guard blockHeaderRecordSize + body.count + spanRunSize <= LogFormat.maxPayloadBytes else {
+            rollBack(to: saved)
+            return false
+        }
+        spanBodies.appendBytes(scratch.bytes)
         spanCount += 1
+        recordCount += 1
         return true
     }
 
@@ -265,6 +293,12 @@ struct BlockEncoder {
             payload.appendBytes(string.utf8)
         }
         payload.appendBytes(body.bytes)
+        if spanCount > 0 {
+            payload.appendByte(LogFormat.RecordType.spanRun.rawValue)
+            payload.appendVarint(UInt64(PayloadWriter.varintSize(UInt64(spanCount)) + spanBodies.count))
+            payload.appendVarint(UInt64(spanCount))
+            payload.appendBytes(spanBodies.bytes)
+        }
         reset()
         return payload.bytes
     }
@@ -275,6 +309,7 @@ struct BlockEncoder {
         stringIndex.removeAll(keepingCapacity: true)
         tableBytes = 0
         body.removeAll()
+        spanBodies.removeAll()
         previousSpanCounter = 0
         previousEnd = 0
         recordCount = 0

@@ -28,7 +28,8 @@ enum LogFormat {
     enum RecordType: UInt8 {
         case blockHeader = 0x01
         case fileHeader = 0x02
-        case span = 0x03
+        /// A run of spans: a count, then that many span bodies back to back.
+        case spanRun = 0x03
         case droppedSpans = 0x04
     }
 
@@ -45,17 +46,22 @@ enum LogFormat {
         case boolArray = 9
     }
 
-    /// Bits of the span record's flags varint.
+    /// Bits of a span's flags varint; the common ones fit in the first 7 bits, so flags usually take one byte.
     enum SpanFlag {
         static let hasParent: UInt64 = 1 << 0
         static let traceIsCounter: UInt64 = 1 << 1
         static let spanIsCounter: UInt64 = 1 << 2
         static let parentIsCounter: UInt64 = 1 << 3
-        static let statusShift: UInt64 = 4
-        static let statusMask: UInt64 = 3 << 4
-        static let hasEvents: UInt64 = 1 << 6
-        static let hasLimitCounts: UInt64 = 1 << 7
-        static let kindShift: UInt64 = 8
+        /// The time field is the start (relative to the previous span's end), not the end.
+        static let startAnchored: UInt64 = 1 << 4
+        static let statusShift: UInt64 = 5
+        static let statusMask: UInt64 = 3 << 5
+        static let kindShift: UInt64 = 7
+        static let kindMask: UInt64 = 7 << 7
+        static let hasEvents: UInt64 = 1 << 10
+        static let hasLimitCounts: UInt64 = 1 << 11
+        /// Bits a version 1 reader understands; any other bit makes the span malformed.
+        static let known: UInt64 = (1 << 12) - 1
     }
 
     /// Bits of the block header's flags varint.
