@@ -25,25 +25,44 @@ public final class LogReader: Sequence, IteratorProtocol {
     public let path: String
     /// Whether the reader waits for a growing file instead of reporting its incomplete tail.
     public let follow: Bool
-    private var scanner: BlockScanner
+    /// Reads directly in follow mode; `nil` when a prefetcher reads ahead.
+    private var scanner: BlockScanner?
+    private let prefetcher: BlockPrefetcher?
     private var pending: [LogEntry] = []
     private var pendingIndex = 0
-    /// The damage found so far.
+    private var nextOffset: Int64 = 0
+    /// The damage returned so far.
     public private(set) var damages: [LogDamage] = []
     /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
     public private(set) var sawEndOfFileMarker = false
 
     /// Opens `path` for reading from its start.
     ///
+    /// Without `follow`, a helper thread inflates and decodes the next few blocks while the caller consumes.
+    ///
     /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
     public init(path: String, follow: Bool = false) throws(TraceLogError) {
         self.path = path
         self.follow = follow
-        self.scanner = try BlockScanner(file: try FileHandle.openForReading(path))
+        let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
+        if !follow {
+            let prefetcher = BlockPrefetcher(scanner: scanner, path: path)
+            if prefetcher.start() {
+                self.prefetcher = prefetcher
+                self.scanner = nil
+                return
+            }
+        }
+        self.prefetcher = nil
+        self.scanner = scanner
     }
 
-    /// The byte offset of the next block to read.
-    public var offset: Int64 { scanner.offset }
+    deinit {
+        prefetcher?.cancel()
+    }
+
+    /// The byte offset after the last block whose entries were handed out.
+    public var offset: Int64 { nextOffset }
 
     /// The next entry, or `nil` at the end (in follow mode: at the end for now).
     public func next() -> LogEntry? {
@@ -53,48 +72,60 @@ public final class LogReader: Sequence, IteratorProtocol {
                 var entry = LogEntry.droppedSpans(DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
                 swap(&entry, &pending[pendingIndex])
                 pendingIndex += 1
+                if case .damage(let damage) = entry { damages.append(damage) }
                 return entry
             }
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
-            switch scanner.next(waitForGrowth: follow) {
-            case .block(let offset, let size, let payloadLength):
-                sawEndOfFileMarker = payloadLength == 0
-                decodeBlock(offset: offset, size: size, payloadLength: payloadLength)
-            case .damage(let offset, let length, let reason):
-                sawEndOfFileMarker = false
-                let damage = LogDamage(path: path, offset: offset, length: length, reason: reason)
-                damages.append(damage)
-                pending.append(.damage(damage))
-            case .end:
+            if let prefetcher {
+                guard let batch = prefetcher.next() else { return nil }
+                pending = batch.entries
+                sawEndOfFileMarker = batch.isEndOfFileMarker
+                nextOffset = batch.nextOffset
+                continue
+            }
+            guard let scanner else { return nil }
+            guard let isMarker = Self.readStep(scanner, path: path, waitForGrowth: follow, into: &pending) else {
                 if follow, moveToRotatedFile() { continue }
                 return nil
             }
+            sawEndOfFileMarker = isMarker
+            nextOffset = scanner.offset
         }
     }
 
-    private func decodeBlock(offset: Int64, size: Int, payloadLength: Int) {
-        let result: PayloadError? = scanner.inflater.payload.withUnsafeBytes { raw in
-            do throws(PayloadError) {
-                try BlockDecoder.decode(UnsafeRawBufferPointer(rebasing: raw[0..<payloadLength]), into: &pending)
-                return nil
-            } catch {
-                return error
+    /// Reads one block or damaged region into `entries`; returns whether it was the end-of-file marker, or `nil`
+    /// at the end of the file.
+    static func readStep(
+        _ scanner: BlockScanner, path: String, waitForGrowth: Bool, into entries: inout [LogEntry]
+    ) -> Bool? {
+        switch scanner.next(waitForGrowth: waitForGrowth) {
+        case .block(let offset, let size, let payloadLength):
+            let failure: PayloadError? = scanner.inflater.payload.withUnsafeBytes { raw in
+                do throws(PayloadError) {
+                    try BlockDecoder.decode(UnsafeRawBufferPointer(rebasing: raw[0..<payloadLength]), into: &entries)
+                    return nil
+                } catch {
+                    return error
+                }
             }
-        }
-        if let result {
-            let damage = LogDamage(
-                path: path, offset: offset, length: Int64(size),
-                reason: "malformed payload at byte \(result.position): \(result.reason)")
-            damages.append(damage)
-            pending.append(.damage(damage))
+            if let failure {
+                let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
+                entries.append(.damage(LogDamage(path: path, offset: offset, length: Int64(size), reason: reason)))
+            }
+            return payloadLength == 0
+        case .damage(let offset, let length, let reason):
+            entries.append(.damage(LogDamage(path: path, offset: offset, length: length, reason: reason)))
+            return false
+        case .end:
+            return nil
         }
     }
 
     /// After catching up in follow mode: if our file was rotated away, continue with the file rotated after it
     /// (or with the live file), so no rotated file is skipped even when several rotations happened meanwhile.
     private func moveToRotatedFile() -> Bool {
-        guard let current = scanner.file.identity, FileHandle.identity(ofPath: path) != current else { return false }
+        guard let current = scanner?.file.identity, FileHandle.identity(ofPath: path) != current else { return false }
         let files = LogRotation.files(for: path)
         let position = files.firstIndex { FileHandle.identity(ofPath: $0) == current }
         let nextPath: String
