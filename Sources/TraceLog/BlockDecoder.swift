@@ -108,8 +108,10 @@ struct BlockDecoder {
         guard let kind = SpanRecord.Kind(rawValue: UInt8(kindBits)) else {
             throw PayloadError(position: reader.position, reason: "unknown span kind \(kindBits)")
         }
-        let needsScheme = flags & (LogFormat.SpanFlag.spanIsCounter | LogFormat.SpanFlag.traceIsCounter
-            | LogFormat.SpanFlag.parentIsCounter) != 0
+        let needsScheme =
+            flags
+            & (LogFormat.SpanFlag.spanIsCounter | LogFormat.SpanFlag.traceIsCounter
+                | LogFormat.SpanFlag.parentIsCounter) != 0
         if needsScheme && identifiers == nil {
             throw PayloadError(position: reader.position, reason: "counter-coded id in a block without id keys")
         }
@@ -164,7 +166,8 @@ struct BlockDecoder {
                 let eventName = try string(&reader)
                 let time = try reader.readDelta(from: start)
                 events.append(
-                    SpanRecord.Event(name: eventName, timeUnixNanoseconds: time, attributes: try readAttributes(&reader)))
+                    SpanRecord.Event(
+                        name: eventName, timeUnixNanoseconds: time, attributes: try readAttributes(&reader)))
             }
         }
         var limitCounts: (UInt32, UInt32, UInt32) = (0, 0, 0)

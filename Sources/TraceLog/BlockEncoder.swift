@@ -35,7 +35,9 @@ struct BlockEncoder {
     var isEmpty: Bool { recordCount == 0 }
 
     /// The payload size if sealed now.
-    var payloadSize: Int { blockHeaderRecordSize + body.count + spanRunRecordSize(bytes: spanBodies.count, count: spanCount) }
+    var payloadSize: Int {
+        blockHeaderRecordSize + body.count + spanRunRecordSize(bytes: spanBodies.count, count: spanCount)
+    }
 
     /// The size of the span run record holding `count` spans of `bytes` bytes (none when there are no spans).
     private func spanRunRecordSize(bytes: Int, count: Int) -> Int {

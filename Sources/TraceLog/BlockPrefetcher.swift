@@ -1,9 +1,9 @@
 // BlockPrefetcher: reads ahead: one thread finds and inflates blocks, two threads decode them, in file order.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The entries of one block (or one damaged region), as read ahead.
@@ -173,9 +173,11 @@ final class BlockPrefetcher: @unchecked Sendable {
             }
             if let failure {
                 let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
-                entries.append(.damage(LogDamage(path: path, offset: item.offset, length: Int64(item.size), reason: reason)))
+                entries.append(
+                    .damage(LogDamage(path: path, offset: item.offset, length: Int64(item.size), reason: reason)))
             }
-            let batch = BlockBatch(entries: entries, isEndOfFileMarker: item.payload.isEmpty, nextOffset: item.nextOffset)
+            let batch = BlockBatch(
+                entries: entries, isEndOfFileMarker: item.payload.isEmpty, nextOffset: item.nextOffset)
             pthread_mutex_lock(mutex)
             results[item.sequence] = batch
             pthread_cond_broadcast(changed)

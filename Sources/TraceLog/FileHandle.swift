@@ -1,11 +1,11 @@
 // FileHandle: a thin owner of a POSIX file descriptor with the few calls the log needs (Glibc, no Foundation).
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An open file descriptor; closed when the handle is released. Not thread-safe: each owner uses it from one thread.

@@ -1,11 +1,12 @@
 // LogFileAppender: the writer thread's side of a LogWriter: encodes spans into blocks and appends them to files.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import TraceKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Encodes, compresses and appends blocks; handles write errors, fsync policy and rotation.
 ///
@@ -57,7 +58,9 @@ final class LogFileAppender {
         let recovery = try LogRecovery.scan(file)
         if recovery.resumeOffset < recovery.existingBytes {
             let code = file.truncate(to: recovery.resumeOffset)
-            guard code == 0 else { throw TraceLogError.writeFailed(path: path, offset: recovery.resumeOffset, errno: code) }
+            guard code == 0 else {
+                throw TraceLogError.writeFailed(path: path, offset: recovery.resumeOffset, errno: code)
+            }
         }
         return (file, recovery)
     }
@@ -115,7 +118,8 @@ final class LogFileAppender {
         let now = Self.wallNow()
         for (code, count) in unrecordedDrops.sorted(by: { $0.key < $1.key }) {
             startBlockIfEmpty()
-            let notice = DroppedSpans(reason: DroppedSpans.Reason(code: code), count: count, recordedUnixNanoseconds: now)
+            let notice = DroppedSpans(
+                reason: DroppedSpans.Reason(code: code), count: count, recordedUnixNanoseconds: now)
             if !encoder.append(notice) {
                 sealBlock(includingDropNotices: false)
                 startBlockIfEmpty()

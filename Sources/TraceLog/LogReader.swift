@@ -69,7 +69,8 @@ public final class LogReader: Sequence, IteratorProtocol {
         while true {
             if pendingIndex < pending.count {
                 // Move the entry out (swap in a trivial placeholder) instead of copying it and its references.
-                var entry = LogEntry.droppedSpans(DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
+                var entry = LogEntry.droppedSpans(
+                    DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
                 swap(&entry, &pending[pendingIndex])
                 pendingIndex += 1
                 if case .damage(let damage) = entry { damages.append(damage) }

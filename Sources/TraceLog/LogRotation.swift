@@ -1,9 +1,9 @@
 // LogRotation: the predictable names of rotated log files and how to find them.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Names of rotated files: `dir/app.tklog` rotates to `dir/app.000001.tklog`, `dir/app.000002.tklog`, ...

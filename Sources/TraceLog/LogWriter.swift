@@ -1,12 +1,13 @@
 // LogWriter: the SpanSink that writes finished spans to a trace log, doing all the work on its own thread.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
 import TraceKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Writes spans to an append-only, BGZF-compressed trace log.
 ///

@@ -70,7 +70,8 @@ struct PayloadReader {
         return value
     }
 
-    /// A count of items that each take at least one byte; bounded by what is left, so it cannot force a huge allocation.
+    /// A count of items that each take at least one byte; bounded by what is left, so it cannot force a huge
+    /// allocation.
     mutating func readCount() throws(PayloadError) -> Int {
         let value = try readVarint()
         guard value <= UInt64(remaining) else {

@@ -1,9 +1,9 @@
 // TraceLogError: what can go wrong opening, writing or reading a trace log, and what to do about it.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// An error from the trace log; the description says what happened and what to do.
@@ -32,7 +32,8 @@ public enum TraceLogError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotOpen(let path, let code):
-            return "cannot open trace log '\(path)': \(Self.text(code)); check that the directory exists and is writable"
+            return
+                "cannot open trace log '\(path)': \(Self.text(code)); check that the directory exists and is writable"
         case .writeFailed(let path, let offset, let code):
             return "writing trace log '\(path)' at offset \(offset) failed: \(Self.text(code)); "
                 + "free disk space or raise the file-size limit; the spans of that block were counted as lost"

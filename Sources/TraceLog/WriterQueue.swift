@@ -1,11 +1,12 @@
 // WriterQueue: the bounded hand-over buffer between span-finishing threads and the log writer thread.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import TraceKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// A mutex-protected array of spans plus the requests (flush, close) the writer thread serves.
 ///

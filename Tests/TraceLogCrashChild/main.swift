@@ -3,11 +3,12 @@
 // Usage: TraceLogCrashChild crash <path>   writes spans forever, printing "flushed N" after each flush
 //        TraceLogCrashChild fill <path>    writes until the file-size limit bites, then prints its counters
 
-#if canImport(Glibc)
-import Glibc
-#endif
 import TraceKit
 import TraceLog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The deterministic span number `index`; the tests rebuild the same spans to compare.
 func childSpan(_ index: Int, padding: Int = 0) -> SpanRecord {

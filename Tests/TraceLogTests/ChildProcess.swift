@@ -19,7 +19,9 @@ enum ChildProcess {
     /// The absolute path of `tool` on PATH, or `nil`.
     static func which(_ tool: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/\(tool)" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     /// Whether the tests run in CI, where a missing peer tool is a failure rather than a skip.
@@ -51,6 +53,7 @@ enum ChildProcess {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errorData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: data, stderr: String(decoding: errorData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: data, stderr: String(decoding: errorData, as: UTF8.self))
     }
 }

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 import TraceKit
+
 @testable import TraceLog
 
 @Suite struct DamageTests {
@@ -47,7 +48,9 @@ import TraceKit
                 #expect(entries.damages.isEmpty, "cut at block boundary \(length)")
             } else {
                 #expect(
-                    entries.damages.map { [$0.offset, $0.length] } == [[Int64(lastBoundary), Int64(length - lastBoundary)]],
+                    entries.damages.map { [$0.offset, $0.length] } == [
+                        [Int64(lastBoundary), Int64(length - lastBoundary)]
+                    ],
                     "cut at \(length)")
                 #expect(entries.damages.first?.reason.contains("truncated") == true)
             }
@@ -129,7 +132,8 @@ import TraceKit
                 mutated = Array(mutated[0..<Int.random(in: 0..<mutated.count, using: &random)])
             } else {
                 for _ in 0..<Int.random(in: 1...4, using: &random) {
-                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(
+                        in: 0...255, using: &random)
                 }
             }
             var entries: [LogEntry] = []

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TraceKit
 import TraceKitTesting
+
 @testable import TraceLog
 
 @Suite struct LogWriterTests {

@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 import TraceKit
+
 @testable import TraceLog
 
 @Suite(.serialized) struct PeerToolTests {

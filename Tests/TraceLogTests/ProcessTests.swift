@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 import TraceKit
+
 @testable import TraceLog
 
 @Suite(.serialized) struct ProcessTests {
@@ -43,9 +44,10 @@ import TraceKit
         text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
-        let acknowledged = text.split(separator: "\n").compactMap { line -> Int? in
-            line.hasPrefix("flushed ") ? Int(line.dropFirst(8)) : nil
-        }.max() ?? 0
+        let acknowledged =
+            text.split(separator: "\n").compactMap { line -> Int? in
+                line.hasPrefix("flushed ") ? Int(line.dropFirst(8)) : nil
+            }.max() ?? 0
         #expect(acknowledged > 0)
 
         let entries = Array(try LogReader(path: path))

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 import TraceKit
+
 @testable import TraceLog
 
 @Suite struct ReaderTests {
@@ -22,7 +23,8 @@ import TraceKit
             var spans: [SpanRecord] = []
             for index in 0..<400 {
                 let start = UInt64.random(in: 0..<1_000_000, using: &random)
-                spans.append(Self.span(file * 1000 + index, start: start, duration: UInt64.random(in: 0..<5000, using: &random)))
+                spans.append(
+                    Self.span(file * 1000 + index, start: start, duration: UInt64.random(in: 0..<5000, using: &random)))
             }
             spans.sort { $0.endUnixNanoseconds < $1.endUnixNanoseconds }
             all += spans
@@ -45,7 +47,8 @@ import TraceKit
         let second = (0..<300).map { Self.span(1000 + $0, start: UInt64($0) * 100 + 30, duration: 50) }
         _ = try TestFiles.writeLog(first, to: directory.file("a.tklog"), perBlock: 64)
         _ = try TestFiles.writeLog(second, to: directory.file("b.tklog"), perBlock: 64)
-        let merged = try MergedLogReader(paths: [directory.file("a.tklog"), directory.file("b.tklog")], reorderWindow: 8)
+        let merged = try MergedLogReader(
+            paths: [directory.file("a.tklog"), directory.file("b.tklog")], reorderWindow: 8)
         let spans = merged.spans()
         #expect(spans == zip(first, second).flatMap { [$0, $1] })
     }

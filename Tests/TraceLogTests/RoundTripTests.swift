@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 import TraceKit
+
 @testable import TraceLog
 
 @Suite struct RoundTripTests {
@@ -136,7 +137,9 @@ import TraceKit
         #expect(block.count <= LogFormat.maxBlockBytes)
         let inflater = try BlockInflater()
         let length = try block.withUnsafeBytes { raw -> Int in
-            guard case .header(let header) = BlockInflater.parseHeader(raw) else { throw TraceLogError.compressionFailed(reason: "header") }
+            guard case .header(let header) = BlockInflater.parseHeader(raw) else {
+                throw TraceLogError.compressionFailed(reason: "header")
+            }
             return try inflater.inflate(raw, header: header).get()
         }
         #expect(Array(inflater.payload[0..<length]) == payload)

@@ -115,7 +115,9 @@ struct SpanGenerator {
         }
         clock &+= UInt64.random(in: 0..<5_000_000, using: &random)
         let start = Int.random(in: 0..<20, using: &random) == 0 ? random.next() : clock
-        let duration = Int.random(in: 0..<20, using: &random) == 0 ? random.next() : UInt64.random(in: 0..<10_000_000, using: &random)
+        let duration =
+            Int.random(in: 0..<20, using: &random) == 0
+            ? random.next() : UInt64.random(in: 0..<10_000_000, using: &random)
         var events: [SpanRecord.Event] = []
         for _ in 0..<(Int.random(in: 0..<4, using: &random) == 0 ? Int.random(in: 1...3, using: &random) : 0) {
             events.append(
@@ -125,7 +127,8 @@ struct SpanGenerator {
         }
         let limited = Int.random(in: 0..<5, using: &random) == 0
         return SpanRecord(
-            traceID: traceID, spanID: spanID, parentSpanID: parent, name: Self.names.randomElement(using: &random) ?? "",
+            traceID: traceID, spanID: spanID, parentSpanID: parent,
+            name: Self.names.randomElement(using: &random) ?? "",
             kind: SpanRecord.Kind.allCases.randomElement(using: &random) ?? .internal, status: status,
             startUnixNanoseconds: start, durationNanoseconds: duration, attributes: attributes(maxCount: 6),
             events: events,

@@ -1,11 +1,13 @@
 // TestFiles: temporary directories and file helpers for the trace log tests.
 
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import TraceKit
+
 @testable import TraceLog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A fresh temporary directory, removed by `remove()`.
 struct TemporaryDirectory {

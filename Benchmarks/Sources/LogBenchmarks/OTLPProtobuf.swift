@@ -46,12 +46,26 @@ enum OTLPProtobuf {
         case .bool(let bool): writer.tag(2, 0); writer.varint(bool ? 1 : 0)
         case .int(let int): writer.tag(3, 0); writer.varint(UInt64(bitPattern: int))
         case .double(let double): writer.fixed64(4, double.bitPattern)
-        case .stringArray(let values): writer.message(5) { array in for v in values { array.message(1) { $0.string(1, v) } } }
+        case .stringArray(let values):
+            writer.message(5) { array in for v in values { array.message(1) { $0.string(1, v) } } }
         case .intArray(let values):
-            writer.message(5) { array in for v in values { array.message(1) { $0.tag(3, 0); $0.varint(UInt64(bitPattern: v)) } } }
-        case .doubleArray(let values): writer.message(5) { array in for v in values { array.message(1) { $0.fixed64(4, v.bitPattern) } } }
+            writer.message(5) { array in
+                for v in values {
+                    array.message(1) {
+                        $0.tag(3, 0); $0.varint(UInt64(bitPattern: v))
+                    }
+                }
+            }
+        case .doubleArray(let values):
+            writer.message(5) { array in for v in values { array.message(1) { $0.fixed64(4, v.bitPattern) } } }
         case .boolArray(let values):
-            writer.message(5) { array in for v in values { array.message(1) { $0.tag(2, 0); $0.varint(v ? 1 : 0) } } }
+            writer.message(5) { array in
+                for v in values {
+                    array.message(1) {
+                        $0.tag(2, 0); $0.varint(v ? 1 : 0)
+                    }
+                }
+            }
         }
     }
 
@@ -77,7 +91,9 @@ enum OTLPProtobuf {
                     keyValue(&res, field: 1, TraceAttribute(key: "host.name", value: .string(resource.hostName)))
                 }
                 resourceSpans.message(2) { scope in
-                    scope.message(1) { $0.string(1, "TraceKit"); $0.string(2, resource.libraryVersion) }
+                    scope.message(1) {
+                        $0.string(1, "TraceKit"); $0.string(2, resource.libraryVersion)
+                    }
                     for span in batch {
                         scope.message(2) { s in
                             s.lengthDelimited(1, bigEndian(span.traceID.high) + bigEndian(span.traceID.low))
@@ -91,8 +107,14 @@ enum OTLPProtobuf {
                             for attribute in span.attributes { keyValue(&s, field: 9, attribute) }
                             switch span.status {
                             case .unset: break
-                            case .ok: s.message(15) { $0.tag(3, 0); $0.varint(1) }
-                            case .error(let message): s.message(15) { $0.string(2, message); $0.tag(3, 0); $0.varint(2) }
+                            case .ok:
+                                s.message(15) {
+                                    $0.tag(3, 0); $0.varint(1)
+                                }
+                            case .error(let message):
+                                s.message(15) {
+                                    $0.string(2, message); $0.tag(3, 0); $0.varint(2)
+                                }
                             }
                         }
                     }

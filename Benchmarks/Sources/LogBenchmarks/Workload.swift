@@ -79,7 +79,9 @@ enum Workload {
     static func spans(count: Int, scheme: TraceRecorder.IdentifierScheme, seed: UInt64 = 1) -> [SpanRecord] {
         var random = SeededGenerator(state: seed)
         var planned: [PlannedSpan] = []
-        var clocks = (0..<4).map { _ in UInt64(1_764_000_000_000_000_000) + UInt64.random(in: 0..<1_000_000, using: &random) }
+        var clocks = (0..<4).map { _ in
+            UInt64(1_764_000_000_000_000_000) + UInt64.random(in: 0..<1_000_000, using: &random)
+        }
         while planned.count < count {
             let worker = Int.random(in: 0..<4, using: &random)
             let rootIndex = planned.count

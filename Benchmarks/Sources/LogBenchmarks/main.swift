@@ -52,14 +52,18 @@ let count = CommandLine.arguments.dropFirst().last.flatMap { Int($0) } ?? 300_00
 let directory = NSTemporaryDirectory() + "tracelog-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer {
-    if ProcessInfo.processInfo.environment["KEEP_BENCH_FILES"] == nil { try? FileManager.default.removeItem(atPath: directory) }
+    if ProcessInfo.processInfo.environment["KEEP_BENCH_FILES"] == nil {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }
 
 let recorder = TraceRecorder(TraceConfiguration(service: "bench"))
 let spans = Workload.spans(count: count, scheme: recorder.identifiers)
 let resource = Resource(serviceName: "bench", hostName: "bench-host", processID: 1, processStartUnixNanoseconds: 0)
-print("workload: \(spans.count) spans, \(Set(spans.map(\.name)).count) distinct names, "
-    + "\(String(format: "%.2f", Double(spans.map(\.attributes.count).reduce(0, +)) / Double(spans.count))) attributes/span")
+print(
+    "workload: \(spans.count) spans, \(Set(spans.map(\.name)).count) distinct names, "
+        + "\(String(format: "%.2f", Double(spans.map(\.attributes.count).reduce(0, +)) / Double(spans.count))) attributes/span"
+)
 
 func perSpan(_ bytes: Int) -> String { String(format: "%.2f B/span", Double(bytes) / Double(spans.count)) }
 func nanos(_ seconds: Double) -> String { String(format: "%.0f ns", seconds * 1e9) }
@@ -156,12 +160,20 @@ for run in runs {
 }
 print("| gzip'd Chrome trace JSON (gzip -6) | \(perSpan(chromeGz)) (raw JSON \(perSpan(chrome.count))) | |")
 print("| gzip'd OTLP protobuf (gzip -6, 512 spans/request) | \(perSpan(otlpGz)) (raw \(perSpan(otlp.count))) | |")
-print(String(format: "| log / gzip'd Chrome JSON, level 6 | %.3f | target <= 0.25 |", Double(main.bytes) / Double(chromeGz)))
+print(
+    String(
+        format: "| log / gzip'd Chrome JSON, level 6 | %.3f | target <= 0.25 |", Double(main.bytes) / Double(chromeGz)))
 print(String(format: "| log / gzip'd OTLP, level 6 | %.3f | |", Double(main.bytes) / Double(otlpGz)))
 for run in runs {
     print("| writer CPU per span (all threads, getrusage), level \(run.level) | \(nanos(run.cpuPerSpan)) | |")
-    print("| consume() on the caller per span (wall, blocking policy), level \(run.level) | \(nanos(run.consumePerSpan)) | |")
+    print(
+        "| consume() on the caller per span (wall, blocking policy), level \(run.level) | \(nanos(run.consumePerSpan)) | |"
+    )
 }
-print("| replay: decode every span, best of 7 | \(String(format: "%.1f ms", replaySeconds * 1e3)), \(nanos(replaySeconds / Double(spans.count)))/span | |")
-print("| gzip -dc on the same file (subprocess, best of 7, interleaved) | \(String(format: "%.1f ms", gzipSeconds * 1e3)) (\(inflatedBytes) bytes out) | |")
+print(
+    "| replay: decode every span, best of 7 | \(String(format: "%.1f ms", replaySeconds * 1e3)), \(nanos(replaySeconds / Double(spans.count)))/span | |"
+)
+print(
+    "| gzip -dc on the same file (subprocess, best of 7, interleaved) | \(String(format: "%.1f ms", gzipSeconds * 1e3)) (\(inflatedBytes) bytes out) | |"
+)
 print(String(format: "| replay speed / gzip -dc speed | %.2fx | target >= 0.5x |", gzipSeconds / replaySeconds))
