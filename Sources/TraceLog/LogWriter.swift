@@ -31,7 +31,7 @@ public final class LogWriter: SpanSink {
     private let queue: WriterQueue
     private let counters: LogWriterCounters
     private let thread = Mutex<pthread_t?>(nil)
-    private let adoptedIdentifiers = Mutex<TraceRecorder.IdentifierScheme?>(nil)
+    private let adoptedIdentifiers = AdoptedIdentifiers()
 
     /// Opens (or creates) the log at `path` for appending and starts the writer thread.
     ///
@@ -53,7 +53,11 @@ public final class LogWriter: SpanSink {
             path: path, resource: resource, options: options, counters: counters, onError: onError,
             identifierSource: { nil })
         self.recovery = appender.recovery
-        appender.identifierSource = { [weak self] in self?.currentIdentifiers() }
+        // The writer thread must not hold the writer itself: its last release there would join the thread from
+        // inside it. It captures only the shared id box and the writer's identity.
+        let adoptedIdentifiers = self.adoptedIdentifiers
+        let identity = ObjectIdentifier(self)
+        appender.identifierSource = { adoptedIdentifiers.current(forWriter: identity) }
         try startThread(appender)
     }
 
@@ -91,16 +95,7 @@ public final class LogWriter: SpanSink {
     ///
     /// Takes effect from the next block. Not needed when this writer is a sink of the bootstrapped recorder.
     public func useIdentifiers(of recorder: TraceRecorder) {
-        adoptedIdentifiers.withLock { $0 = recorder.identifiers }
-    }
-
-    private func currentIdentifiers() -> TraceRecorder.IdentifierScheme? {
-        if let scheme = adoptedIdentifiers.withLock({ $0 }) { return scheme }
-        guard let recorder = TraceSystem.recorder,
-            recorder.configuration.sinks.contains(where: { ($0 as? LogWriter) === self })
-        else { return nil }
-        adoptedIdentifiers.withLock { $0 = recorder.identifiers }
-        return recorder.identifiers
+        adoptedIdentifiers.scheme.withLock { $0 = recorder.identifiers }
     }
 
     private func startThread(_ appender: LogFileAppender) throws(TraceLogError) {
@@ -161,5 +156,22 @@ private final class WriterThreadContext: @unchecked Sendable {
                 queue.completeFlushes(upTo: work.flushTarget)
             }
         }
+    }
+}
+
+/// The id scheme a writer stores counters for: set by `useIdentifiers(of:)`, or adopted from the bootstrapped
+/// recorder when the writer is one of its sinks.
+final class AdoptedIdentifiers: Sendable {
+    let scheme = Mutex<TraceRecorder.IdentifierScheme?>(nil)
+
+    func current(forWriter writer: ObjectIdentifier) -> TraceRecorder.IdentifierScheme? {
+        if let scheme = scheme.withLock({ $0 }) { return scheme }
+        guard let recorder = TraceSystem.recorder,
+            recorder.configuration.sinks.contains(where: { sink in
+                (sink as? LogWriter).map { ObjectIdentifier($0) == writer } ?? false
+            })
+        else { return nil }
+        scheme.withLock { $0 = recorder.identifiers }
+        return recorder.identifiers
     }
 }

@@ -1,7 +1,8 @@
 // TraceLogCrashChild: a child process for the trace log's crash and full-disk tests.
 //
-// Usage: TraceLogCrashChild crash <path>   writes spans forever, printing "flushed N" after each flush
-//        TraceLogCrashChild fill <path>    writes until the file-size limit bites, then prints its counters
+// Usage: TraceLogCrashChild crash <path>      writes spans forever, printing "flushed N" after each flush
+//        TraceLogCrashChild fill <path>       writes until the file-size limit bites, then prints its counters
+//        TraceLogCrashChild bootstrap <path>  bootstraps TraceSystem with a log and records 300 spans
 
 import TraceKit
 import TraceLog
@@ -89,6 +90,21 @@ case "fill":
     say("callbacks \(errors.count)")
     say("lastError \(writer.lastError.map { "\($0)" } ?? "none")")
     say("alive")
+case "bootstrap":
+    // The one-line set-up from DESIGN.md: the writer adopts the recorder's id keys by itself.
+    do {
+        try TraceSystem.bootstrap(TraceConfiguration(service: "bootstrapped", log: .file(path)))
+    } catch {
+        say("error \(error)")
+        exit(1)
+    }
+    for index in 0..<100 {
+        traceOperation("request", ["index": .int(Int64(index))]) {
+            traceOperation("step") { traceOperation("leaf") {} }
+        }
+    }
+    TraceSystem.recorder?.shutdown()
+    say("done")
 default:
     say("unknown mode \(arguments[1])")
     exit(2)

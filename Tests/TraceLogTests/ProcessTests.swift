@@ -98,4 +98,32 @@ import TraceKit
         #expect(UInt64(entries.spans.count) == written)
         #expect(entries.damages.isEmpty)
     }
+
+    @Test func bootstrappingWithALogFileWritesSpansWithCounterCodedIds() throws {
+        guard let child = ChildProcess.crashChildPath else {
+            Issue.record("TraceLogCrashChild was not built; run `swift build --build-tests` first")
+            return
+        }
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bootstrapped.tklog")
+        let output = try ChildProcess.run(child, ["bootstrap", path])
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        let reader = try LogReader(path: path)
+        let entries = Array(reader)
+        let spans = entries.spans
+        #expect(spans.count == 300)
+        #expect(Set(spans.map(\.name)) == ["request", "step", "leaf"])
+        #expect(reader.sawEndOfFileMarker)
+        // Every leaf's parent is a step, every step's parent a request, all in the request's trace.
+        let byID = Dictionary(uniqueKeysWithValues: spans.map { ($0.spanID, $0) })
+        for span in spans where span.name != "request" {
+            let parent = try #require(span.parentSpanID.flatMap { byID[$0] })
+            #expect(parent.traceID == span.traceID)
+            #expect(parent.name == (span.name == "leaf" ? "step" : "request"))
+        }
+        // Counter-coded ids: raw ids alone would take 32 bytes a span in the payload.
+        let payload = try PeerToolTests.payloads(path)
+        #expect(payload.count / spans.count < 20, "\(payload.count) payload bytes for \(spans.count) spans")
+    }
 }
