@@ -47,6 +47,8 @@ let package = Package(
 
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
+        // A child process the trace log tests kill mid-write and run under a file-size limit.
+        .executableTarget(name: "TraceLogCrashChild", dependencies: ["TraceLog", "TraceKit"], path: "Tests/TraceLogCrashChild"),
         .testTarget(name: "TraceMetricsTests", dependencies: ["TraceMetrics"]),
         .testTarget(name: "TraceExportTests", dependencies: ["TraceExport", "TraceKit", "TraceKitTesting"]),
         .testTarget(

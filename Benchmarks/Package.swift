@@ -7,6 +7,7 @@ let package = Package(
     name: "TraceKitBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
+        // The name makes `package: "TraceKit"` resolve whatever the checkout directory is called.
         .package(name: "TraceKit", path: ".."),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),

@@ -1,1 +1,179 @@
-print("not yet written")
+// LogBenchmarks: bytes per span, writer CPU per span and replay speed of the trace log, against its peers
+// (gzip -dc on the same file, gzip'd Chrome trace JSON and gzip'd OTLP protobuf of the same spans), in one run.
+//
+// Run: swift run -c release --package-path Benchmarks LogBenchmarks [span count, default 300000]
+
+import Foundation
+import TraceKit
+import TraceLog
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+        + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+}
+
+/// Runs a tool with stdout to /dev/null (or captured) and returns (seconds, captured stdout bytes).
+func runTool(_ path: String, _ arguments: [String], capture: Bool = false) -> (Double, Int) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = capture ? pipe : FileHandle(forWritingAtPath: "/dev/null")
+    let started = now()
+    do { try process.run() } catch { return (.nan, 0) }
+    let count = capture ? pipe.fileHandleForReading.readDataToEndOfFile().count : 0
+    process.waitUntilExit()
+    return (now() - started, count)
+}
+
+// For profiling: `LogBenchmarks replay FILE` only decodes FILE five times.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "replay" {
+    var spans = 0
+    for _ in 0..<5 {
+        for entry in try LogReader(path: CommandLine.arguments[2]) { if case .span = entry { spans += 1 } }
+    }
+    print("\(spans) spans")
+    exit(0)
+}
+
+let count = CommandLine.arguments.dropFirst().last.flatMap { Int($0) } ?? 300_000
+let directory = NSTemporaryDirectory() + "tracelog-bench-\(getpid())"
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+defer {
+    if ProcessInfo.processInfo.environment["KEEP_BENCH_FILES"] == nil {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+let recorder = TraceRecorder(TraceConfiguration(service: "bench"))
+let spans = Workload.spans(count: count, scheme: recorder.identifiers)
+let resource = Resource(serviceName: "bench", hostName: "bench-host", processID: 1, processStartUnixNanoseconds: 0)
+print(
+    "workload: \(spans.count) spans, \(Set(spans.map(\.name)).count) distinct names, "
+        + "\(String(format: "%.2f", Double(spans.map(\.attributes.count).reduce(0, +)) / Double(spans.count))) attributes/span"
+)
+
+func perSpan(_ bytes: Int) -> String { String(format: "%.2f B/span", Double(bytes) / Double(spans.count)) }
+func nanos(_ seconds: Double) -> String { String(format: "%.0f ns", seconds * 1e9) }
+
+struct WriterRun {
+    var level: Int
+    var path: String
+    var cpuPerSpan: Double
+    var consumePerSpan: Double
+    var wallPerSpan: Double
+    var bytes: Int
+}
+
+func writeLog(level: Int) throws -> WriterRun {
+    let path = directory + "/bench-\(level).tklog"
+    var options = LogWriterOptions()
+    options.compressionLevel = level
+    options.identifiers = recorder.identifiers
+    options.overflowPolicy = .blockCaller
+    options.bufferCapacity = 16384
+    let cpuBefore = cpuSeconds()
+    let wallBefore = now()
+    let writer = try LogWriter(path: path, resource: resource, options: options)
+    for span in spans { writer.consume(span) }
+    let consumed = now()
+    writer.shutdown()
+    let wall = now() - wallBefore
+    let cpu = cpuSeconds() - cpuBefore
+    precondition(writer.statistics.spansWritten == UInt64(spans.count), "the writer lost spans")
+    return WriterRun(
+        level: level, path: path, cpuPerSpan: cpu / Double(spans.count),
+        consumePerSpan: (consumed - wallBefore) / Double(spans.count), wallPerSpan: wall / Double(spans.count),
+        bytes: fileSize(path))
+}
+
+/// Decodes every span of `path` once; returns the seconds taken and the span count.
+func replayOnce(_ path: String) throws -> (seconds: Double, spans: Int) {
+    let started = now()
+    var spanCount = 0
+    var checksum: UInt64 = 0
+    for entry in try LogReader(path: path) {
+        if case .span(let span) = entry {
+            spanCount += 1
+            checksum &+= span.durationNanoseconds &+ UInt64(span.attributes.count)
+        }
+    }
+    let seconds = now() - started
+    if checksum == 42 { print("") }  // keeps the decode from being optimised away
+    return (seconds, spanCount)
+}
+
+/// Replay and `gzip -dc` of the same file, interleaved so both see the same machine load; best of 7 each.
+func replayAgainstGzip(_ path: String) throws -> (replay: Double, gzip: Double, spans: Int) {
+    var replay = Double.infinity
+    var gzip = Double.infinity
+    var spans = 0
+    for _ in 0..<7 {
+        let run = try replayOnce(path)
+        replay = min(replay, run.seconds)
+        spans = run.spans
+        gzip = min(gzip, runTool("/usr/bin/gzip", ["-dc", path]).0)
+    }
+    return (replay, gzip, spans)
+}
+
+func gzippedSize(_ bytes: [UInt8], name: String) -> Int {
+    let path = directory + "/" + name
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    return runTool("/usr/bin/gzip", ["-6", "-c", path], capture: true).1
+}
+
+// For profiling: `LogBenchmarks write N` only generates and writes.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "write" {
+    let run = try writeLog(level: 6)
+    print("\(nanos(run.cpuPerSpan)) CPU/span, \(perSpan(run.bytes))")
+    exit(0)
+}
+
+let runs = [try writeLog(level: 6), try writeLog(level: 1)]
+let main = runs[0]
+let (replaySeconds, gzipSeconds, replayed) = try replayAgainstGzip(main.path)
+precondition(replayed == spans.count, "replay returned \(replayed) spans")
+let inflatedBytes = runTool("/usr/bin/gzip", ["-dc", main.path], capture: true).1
+let chrome = ChromeTrace.document(spans)
+let chromeGz = gzippedSize(chrome, name: "trace.json")
+let otlp = OTLPProtobuf.requests(spans, resource: resource)
+let otlpGz = gzippedSize(otlp, name: "trace.otlp")
+
+print("")
+print("| measure | value | peer / target |")
+print("|---|---|---|")
+for run in runs {
+    print("| log size, zlib level \(run.level) | \(perSpan(run.bytes)) (\(run.bytes) bytes) | |")
+}
+print("| gzip'd Chrome trace JSON (gzip -6) | \(perSpan(chromeGz)) (raw JSON \(perSpan(chrome.count))) | |")
+print("| gzip'd OTLP protobuf (gzip -6, 512 spans/request) | \(perSpan(otlpGz)) (raw \(perSpan(otlp.count))) | |")
+print(
+    String(
+        format: "| log / gzip'd Chrome JSON, level 6 | %.3f | target <= 0.25 |", Double(main.bytes) / Double(chromeGz)))
+print(String(format: "| log / gzip'd OTLP, level 6 | %.3f | |", Double(main.bytes) / Double(otlpGz)))
+for run in runs {
+    print("| writer CPU per span (all threads, getrusage), level \(run.level) | \(nanos(run.cpuPerSpan)) | |")
+    print(
+        "| consume() on the caller per span (wall, blocking policy), level \(run.level) | \(nanos(run.consumePerSpan)) | |"
+    )
+}
+print(
+    "| replay: decode every span, best of 7 | \(String(format: "%.1f ms", replaySeconds * 1e3)), \(nanos(replaySeconds / Double(spans.count)))/span | |"
+)
+print(
+    "| gzip -dc on the same file (subprocess, best of 7, interleaved) | \(String(format: "%.1f ms", gzipSeconds * 1e3)) (\(inflatedBytes) bytes out) | |"
+)
+print(String(format: "| replay speed / gzip -dc speed | %.2fx | target >= 0.5x |", gzipSeconds / replaySeconds))

@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""tklog_check: an independent reader of TraceKit .tklog files, written from Docs/LogFormat.md alone.
+
+Standard library only. Usage:
+    tklog_check.py FILE             print a JSON summary (blocks, spans, headers, drops, damage, eof marker)
+    tklog_check.py --spans FILE     print one JSON object per span (ids as hex), then the summary
+Exit status: 0 if the file has no damage, 1 if damage was found, 2 on usage errors.
+"""
+import json
+import struct
+import sys
+import zlib
+
+EOF_MARKER = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+M64 = (1 << 64) - 1
+
+
+def permute(key, n):
+    z = (n ^ key) & M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+class Malformed(Exception):
+    pass
+
+
+class Cursor:
+    def __init__(self, data, start=0, end=None):
+        self.data, self.pos, self.end = data, start, len(data) if end is None else end
+
+    def left(self):
+        return self.end - self.pos
+
+    def byte(self):
+        if self.pos >= self.end:
+            raise Malformed("cut short")
+        b = self.data[self.pos]
+        self.pos += 1
+        return b
+
+    def varint(self):
+        result, shift = 0, 0
+        while True:
+            b = self.byte()
+            if shift == 63 and b > 1:
+                raise Malformed("varint too long")
+            result |= (b & 0x7F) << shift
+            if b & 0x80 == 0:
+                return result
+            shift += 7
+
+    def svarint(self):
+        u = self.varint()
+        return (u >> 1) ^ -(u & 1)
+
+    def delta(self, ref):
+        return (ref + self.svarint()) & M64
+
+    def u64(self):
+        if self.left() < 8:
+            raise Malformed("u64 cut short")
+        value = struct.unpack_from("<Q", self.data, self.pos)[0]
+        self.pos += 8
+        return value
+
+    def count(self):
+        n = self.varint()
+        if n > self.left():
+            raise Malformed("count exceeds bytes left")
+        return n
+
+    def raw(self, n):
+        if n > self.left():
+            raise Malformed("bytes cut short")
+        value = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return value
+
+
+def parse_block(data, p):
+    """Returns ('good', size, payload) or ('incomplete',) or ('bad', reason)."""
+    if len(data) - p < 12:
+        if data[p:p + 4] != b"\x1f\x8b\x08\x04"[:len(data) - p]:
+            return ("bad", "bad gzip header")
+        return ("incomplete",)
+    if data[p:p + 4] != b"\x1f\x8b\x08\x04":
+        return ("bad", "bad gzip header")
+    xlen = struct.unpack_from("<H", data, p + 10)[0]
+    if len(data) - p < 12 + xlen:
+        return ("incomplete",)
+    q, bsize = p + 12, None
+    while q + 4 <= p + 12 + xlen:
+        slen = struct.unpack_from("<H", data, q + 2)[0]
+        if q + 4 + slen > p + 12 + xlen:
+            return ("bad", "bad gzip header: subfield overruns XLEN")
+        if data[q:q + 2] == b"BC" and slen == 2:
+            bsize = struct.unpack_from("<H", data, q + 4)[0]
+        q += 4 + slen
+    if bsize is None:
+        return ("bad", "bad gzip header: no BC subfield")
+    size = bsize + 1
+    if size < 12 + xlen + 8:
+        return ("bad", "bad gzip header: BSIZE too small")
+    if len(data) - p < size:
+        return ("incomplete",)
+    crc, isize = struct.unpack_from("<II", data, p + size - 8)
+    if isize > 65536:
+        return ("bad", "ISIZE too large")
+    inflater = zlib.decompressobj(-15)
+    try:
+        payload = inflater.decompress(data[p + 12 + xlen:p + size - 8], 65537)
+    except zlib.error as error:
+        return ("bad", "inflate failed: %s" % error)
+    if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
+        return ("bad", "inflate failed: stream incomplete or trailing data")
+    if len(payload) != isize:
+        return ("bad", "ISIZE mismatch")
+    if zlib.crc32(payload) & 0xFFFFFFFF != crc:
+        return ("bad", "CRC mismatch")
+    return ("good", size, payload)
+
+
+def as_double(bits):
+    value = struct.unpack("<d", struct.pack("<Q", bits))[0]
+    # JSON has no infinities or NaN: print those as strings.
+    return value if value == value and abs(value) != float("inf") else repr(value)
+
+
+def read_attributes(c, table):
+    def s():
+        i = c.varint()
+        if i >= len(table):
+            raise Malformed("string index outside table")
+        return table[i]
+
+    attributes = []
+    for _ in range(c.count()):
+        key, kind = s(), c.byte()
+        if kind == 1:
+            value = s()
+        elif kind == 2:
+            value = c.svarint()
+        elif kind == 3:
+            value = as_double(c.u64())
+        elif kind in (4, 5):
+            value = kind == 5
+        elif kind == 6:
+            value = [s() for _ in range(c.count())]
+        elif kind == 7:
+            value = [c.svarint() for _ in range(c.count())]
+        elif kind == 8:
+            value = [as_double(c.u64()) for _ in range(c.count())]
+        elif kind == 9:
+            value = [c.byte() != 0 for _ in range(c.count())]
+        else:
+            raise Malformed("unknown attribute type %d" % kind)
+        attributes.append([key, value])
+    return attributes
+
+
+def decode_span(r, table, keys, prev_counter, prev_end, out):
+    def s():
+        i = r.varint()
+        if i >= len(table):
+            raise Malformed("string index outside table")
+        return table[i]
+
+    flags = r.varint()
+    if flags >> 12:
+        raise Malformed("unknown span flags")
+    if flags & 0b1110 and keys is None:
+        raise Malformed("counter-coded id without keys")
+    if flags & 4:
+        prev_counter = r.delta(prev_counter)
+        span_id = permute(keys[2], prev_counter)
+    else:
+        span_id = r.u64()
+    if flags & 2:
+        trace = (keys[0], permute(keys[1], r.delta(prev_counter)))
+    else:
+        trace = (r.u64(), r.u64())
+    parent = None
+    if flags & 1:
+        parent = permute(keys[2], r.delta(prev_counter)) if flags & 8 else r.u64()
+    anchored = r.delta(prev_end)
+    duration = r.varint()
+    if flags & 16:
+        start, prev_end = anchored, (anchored + duration) & M64
+    else:
+        start, prev_end = (anchored - duration) & M64, anchored
+    status, kind = (flags >> 5) & 3, (flags >> 7) & 7
+    span = {
+        "traceID": "%016x%016x" % trace, "spanID": "%016x" % span_id,
+        "parentSpanID": None if parent is None else "%016x" % parent,
+        "start": start, "duration": duration, "name": s(), "kind": kind, "status": status}
+    if status == 2:
+        span["message"] = s()
+    elif status == 3 or kind > 4:
+        raise Malformed("bad status or kind")
+    span["attributes"] = read_attributes(r, table)
+    if flags & 1024:
+        span["events"] = [
+            {"name": s(), "time": r.delta(span["start"]), "attributes": read_attributes(r, table)}
+            for _ in range(r.count())]
+    if flags & 2048:
+        span["limits"] = [r.varint(), r.varint(), r.varint()]
+    out["spans"].append(span)
+    return prev_counter, prev_end
+
+
+def decode_payload(payload, out):
+    c = Cursor(payload)
+    if c.byte() != 0x01:
+        raise Malformed("first record is not a block header")
+    n = c.count()
+    h = Cursor(payload, c.pos, c.pos + n)
+    c.pos += n
+    keys = None
+    if h.varint() & 1:
+        keys = (h.u64(), h.u64(), h.u64())
+    table = []
+    for _ in range(h.count()):
+        table.append(h.raw(h.count()).decode("utf-8", "replace"))
+    prev_counter, prev_end = 0, 0
+    while c.left() > 0:
+        kind, length = c.byte(), c.count()
+        r = Cursor(payload, c.pos, c.pos + length)
+        c.pos += length
+
+        def s():
+            i = r.varint()
+            if i >= len(table):
+                raise Malformed("string index outside table")
+            return table[i]
+
+        if kind == 0x02:
+            if r.raw(4) != b"TKLG":
+                raise Malformed("bad file magic")
+            out["headers"].append({
+                "version": r.varint(), "opened": r.varint(), "sequence": r.varint(), "service": s(),
+                "host": s(), "pid": r.svarint(), "processStart": r.varint(), "library": s(),
+                "attributes": read_attributes(r, table)})
+        elif kind == 0x03:
+            for _ in range(r.count()):
+                prev_counter, prev_end = decode_span(r, table, keys, prev_counter, prev_end, out)
+        elif kind == 0x04:
+            out["dropped"].append({"reason": r.byte(), "count": r.varint(), "time": r.varint()})
+        elif kind == 0x01:
+            raise Malformed("second block header")
+
+
+def check(data):
+    out = {"blocks": 0, "emptyBlocks": 0, "spans": [], "headers": [], "dropped": [], "damage": [],
+           "endsWithEOFMarker": data.endswith(EOF_MARKER)}
+    p = 0
+    while p < len(data):
+        result = parse_block(data, p)
+        if result[0] == "good":
+            out["blocks"] += 1
+            if not result[2]:
+                out["emptyBlocks"] += 1
+            else:
+                try:
+                    decode_payload(result[2], out)
+                except (Malformed, IndexError, struct.error) as error:
+                    out["damage"].append({"offset": p, "length": result[1], "reason": "malformed: %s" % error})
+            p += result[1]
+            continue
+        if result[0] == "incomplete":
+            out["damage"].append({"offset": p, "length": len(data) - p, "reason": "truncated block"})
+            break
+        q = p + 1
+        while True:
+            q = data.find(b"\x1f\x8b\x08\x04", q)
+            if q < 0 or parse_block(data, q)[0] == "good":
+                break
+            q += 1
+        end = len(data) if q < 0 else q
+        out["damage"].append({"offset": p, "length": end - p, "reason": result[1]})
+        p = end
+    return out
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    if len(args) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(args[0], "rb") as handle:
+        out = check(handle.read())
+    if "--spans" in argv:
+        for span in out["spans"]:
+            print(json.dumps(span, sort_keys=True))
+    summary = dict(out, spans=len(out["spans"]))
+    print(json.dumps(summary, sort_keys=True))
+    return 1 if out["damage"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

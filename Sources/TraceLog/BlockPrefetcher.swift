@@ -1,0 +1,199 @@
+// BlockPrefetcher: reads ahead: one thread finds and inflates blocks, two threads decode them, in file order.
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// The entries of one block (or one damaged region), as read ahead.
+struct BlockBatch {
+    var entries: [LogEntry]
+    /// Whether the block was the BGZF end-of-file marker.
+    var isEndOfFileMarker: Bool
+    /// The offset after it.
+    var nextOffset: Int64
+}
+
+/// Reads a file's blocks ahead of the caller and decodes them on two helper threads, handing batches out in
+/// file order.
+///
+/// Replay time goes mostly into building span values, and blocks decode independently, so decoding on other
+/// cores speeds replay up. Memory stays bounded: at most `depth` blocks are in flight.
+// @unchecked Sendable: the scanner is used only by the scanning thread; the queues, results and flags are read
+// and written only while `mutex` is held.
+final class BlockPrefetcher: @unchecked Sendable {
+    /// A block found and inflated, waiting to be decoded.
+    private struct Work {
+        var sequence: Int
+        var payload: [UInt8]
+        var offset: Int64
+        var size: Int
+        var nextOffset: Int64
+    }
+
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let changed: UnsafeMutablePointer<pthread_cond_t>
+    private var work: [Work] = []
+    private var results: [Int: BlockBatch] = [:]
+    private var produced = 0
+    private var consumed = 0
+    private var scanFinished = false
+    private var cancelled = false
+    private var threads: [pthread_t] = []
+    private let depth: Int
+    private let scanner: BlockScanner
+    private let path: String
+
+    init(scanner: BlockScanner, path: String, depth: Int = 8) {
+        self.scanner = scanner
+        self.path = path
+        self.depth = depth
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        changed = .allocate(capacity: 1)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        cancel()
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(mutex)
+        changed.deallocate()
+        mutex.deallocate()
+    }
+
+    /// Starts the scanning thread and two decoding threads; returns `false` if no thread could be created
+    /// (the caller then reads directly).
+    func start() -> Bool {
+        guard spawn({ $0.scan() }) else { return false }
+        _ = spawn { $0.decode() }
+        _ = spawn { $0.decode() }
+        return true
+    }
+
+    private func spawn(_ body: @escaping (BlockPrefetcher) -> Void) -> Bool {
+        let box = Unmanaged.passRetained(ThreadStart(prefetcher: self, body: body))
+        var handle = pthread_t()
+        let status = pthread_create(
+            &handle, nil,
+            { raw in
+                guard let raw else { return nil }
+                let start = Unmanaged<ThreadStart>.fromOpaque(raw).takeRetainedValue()
+                start.body(start.prefetcher)
+                return nil
+            }, box.toOpaque())
+        guard status == 0 else {
+            box.release()
+            return false
+        }
+        threads.append(handle)
+        return true
+    }
+
+    /// The next batch in file order, waiting for the helpers; `nil` at the end of the file.
+    func next() -> BlockBatch? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while results[consumed] == nil && !(scanFinished && consumed == produced) {
+            pthread_cond_wait(changed, mutex)
+        }
+        guard let batch = results.removeValue(forKey: consumed) else { return nil }
+        consumed += 1
+        pthread_cond_broadcast(changed)
+        return batch
+    }
+
+    /// Stops the helper threads and waits for them.
+    func cancel() {
+        pthread_mutex_lock(mutex)
+        cancelled = true
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+        for thread in threads { pthread_join(thread, nil) }
+        threads.removeAll()
+    }
+
+    /// Scanning thread: finds and inflates blocks; damage needs no decoding and goes straight to the results.
+    private func scan() {
+        while true {
+            let step = scanner.next()
+            var item: Work?
+            var ready: BlockBatch?
+            switch step {
+            case .block(let offset, let size, let payloadLength):
+                item = Work(
+                    sequence: 0, payload: Array(scanner.inflater.payload[0..<payloadLength]), offset: offset,
+                    size: size, nextOffset: scanner.offset)
+            case .damage(let offset, let length, let reason):
+                let damage = LogDamage(path: path, offset: offset, length: length, reason: reason)
+                ready = BlockBatch(entries: [.damage(damage)], isEndOfFileMarker: false, nextOffset: scanner.offset)
+            case .end:
+                break
+            }
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
+            while produced - consumed >= depth && !cancelled { pthread_cond_wait(changed, mutex) }
+            if cancelled || (item == nil && ready == nil) {
+                scanFinished = true
+                pthread_cond_broadcast(changed)
+                return
+            }
+            if var item {
+                item.sequence = produced
+                work.append(item)
+            } else if let ready {
+                results[produced] = ready
+            }
+            produced += 1
+            pthread_cond_broadcast(changed)
+        }
+    }
+
+    /// Decoding thread: turns inflated payloads into entries.
+    private func decode() {
+        while true {
+            pthread_mutex_lock(mutex)
+            while work.isEmpty && !scanFinished && !cancelled { pthread_cond_wait(changed, mutex) }
+            guard !cancelled, !work.isEmpty else {
+                pthread_mutex_unlock(mutex)
+                return
+            }
+            let item = work.removeFirst()
+            pthread_mutex_unlock(mutex)
+
+            var entries: [LogEntry] = []
+            let failure: PayloadError? = item.payload.withUnsafeBytes { raw in
+                do throws(PayloadError) {
+                    try BlockDecoder.decode(raw, into: &entries)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure {
+                let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
+                entries.append(
+                    .damage(LogDamage(path: path, offset: item.offset, length: Int64(item.size), reason: reason)))
+            }
+            let batch = BlockBatch(
+                entries: entries, isEndOfFileMarker: item.payload.isEmpty, nextOffset: item.nextOffset)
+            pthread_mutex_lock(mutex)
+            results[item.sequence] = batch
+            pthread_cond_broadcast(changed)
+            pthread_mutex_unlock(mutex)
+        }
+    }
+}
+
+/// What a helper thread runs.
+// @unchecked Sendable: created before the thread starts and only read by it afterwards.
+private final class ThreadStart: @unchecked Sendable {
+    let prefetcher: BlockPrefetcher
+    let body: (BlockPrefetcher) -> Void
+
+    init(prefetcher: BlockPrefetcher, body: @escaping (BlockPrefetcher) -> Void) {
+        self.prefetcher = prefetcher
+        self.body = body
+    }
+}

@@ -1,0 +1,262 @@
+// LogFileAppender: the writer thread's side of a LogWriter: encodes spans into blocks and appends them to files.
+
+import TraceKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Encodes, compresses and appends blocks; handles write errors, fsync policy and rotation.
+///
+/// Owned by exactly one thread at a time (the opener, then the writer thread); never shared.
+final class LogFileAppender {
+    let path: String
+    let options: LogWriterOptions
+    let resource: Resource
+    let counters: LogWriterCounters
+    let onError: (@Sendable (TraceLogError) -> Void)?
+    private(set) var recovery: LogRecovery
+    private var file: FileHandle
+    private var fileOffset: Int64
+    private var fileOpenedAtNanoseconds: UInt64
+    private var fileSequence: UInt64 = 0
+    private var needsFileHeader = true
+    private var isRotating = false
+    private var encoder: BlockEncoder
+    private let compressor: BlockCompressor
+    /// When the current block got its first record (monotonic ns), or `nil` when it is empty.
+    private(set) var blockStartedAtNanoseconds: UInt64?
+    /// Drops not yet written as a record, by reason code.
+    private var unrecordedDrops: [UInt8: UInt64] = [:]
+    /// Adopts a recorder's id keys at the next block boundary.
+    var identifierSource: () -> TraceRecorder.IdentifierScheme?
+
+    init(
+        path: String, resource: Resource, options: LogWriterOptions, counters: LogWriterCounters,
+        onError: (@Sendable (TraceLogError) -> Void)?, identifierSource: @escaping () -> TraceRecorder.IdentifierScheme?
+    ) throws(TraceLogError) {
+        self.path = path
+        self.options = options
+        self.resource = resource
+        self.counters = counters
+        self.onError = onError
+        self.identifierSource = identifierSource
+        self.compressor = try BlockCompressor(level: Int32(max(0, min(9, options.compressionLevel))))
+        self.encoder = BlockEncoder(identifiers: options.identifiers.map(IdentifierKeys.init))
+        let (file, recovery) = try Self.openForAppend(path)
+        self.file = file
+        self.recovery = recovery
+        self.fileOffset = recovery.resumeOffset
+        self.fileOpenedAtNanoseconds = Self.monotonicNow()
+    }
+
+    /// Opens (or creates) `path`, keeps its complete blocks and cuts off a torn tail.
+    private static func openForAppend(_ path: String) throws(TraceLogError) -> (FileHandle, LogRecovery) {
+        let file = try FileHandle.openForWriting(path)
+        let recovery = try LogRecovery.scan(file)
+        if recovery.resumeOffset < recovery.existingBytes {
+            let code = file.truncate(to: recovery.resumeOffset)
+            guard code == 0 else {
+                throw TraceLogError.writeFailed(path: path, offset: recovery.resumeOffset, errno: code)
+            }
+        }
+        return (file, recovery)
+    }
+
+    static func monotonicNow() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    static func wallNow() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    /// Prepares an empty block: id keys, and the file header when this is the first block this writer puts in the file.
+    private func startBlockIfEmpty() {
+        guard encoder.isEmpty else { return }
+        if encoder.identifiers == nil, let scheme = identifierSource() {
+            encoder.identifiers = IdentifierKeys(scheme)
+        }
+        blockStartedAtNanoseconds = Self.monotonicNow()
+        if needsFileHeader {
+            let header = LogFileHeader(
+                formatVersion: LogFormat.formatVersion, resource: resource, openedUnixNanoseconds: Self.wallNow(),
+                fileSequence: fileSequence)
+            // A header alone always fits an empty block unless the resource is absurdly large; then it is left out.
+            _ = encoder.append(header)
+            needsFileHeader = false
+        }
+    }
+
+    /// Adds one span, sealing the block first when it is full.
+    func add(_ span: SpanRecord) {
+        startBlockIfEmpty()
+        if encoder.append(span) { return }
+        sealBlock()
+        startBlockIfEmpty()
+        if encoder.append(span) { return }
+        counters.spansTooLarge.add(1, ordering: .relaxed)
+        unrecordedDrops[DroppedSpans.Reason.tooLarge.code, default: 0] += 1
+        report(.spanTooLarge(bytes: BlockEncoder.soloSize(span, identifiers: encoder.identifiers)))
+    }
+
+    /// Counts spans dropped before they reached the writer thread; they are written as a drop notice.
+    func noteDropped(_ count: UInt64, reason: DroppedSpans.Reason) {
+        guard count > 0 else { return }
+        unrecordedDrops[reason.code, default: 0] += count
+    }
+
+    /// Writes the pending drop notices into the current block.
+    private func appendDropNotices() {
+        guard !unrecordedDrops.isEmpty else { return }
+        let now = Self.wallNow()
+        for (code, count) in unrecordedDrops.sorted(by: { $0.key < $1.key }) {
+            startBlockIfEmpty()
+            let notice = DroppedSpans(
+                reason: DroppedSpans.Reason(code: code), count: count, recordedUnixNanoseconds: now)
+            if !encoder.append(notice) {
+                sealBlock(includingDropNotices: false)
+                startBlockIfEmpty()
+                _ = encoder.append(notice)
+            }
+        }
+        unrecordedDrops.removeAll()
+    }
+
+    /// Whether the current block is older than the flush interval.
+    var blockIsDue: Bool {
+        guard let started = blockStartedAtNanoseconds else { return !unrecordedDrops.isEmpty }
+        return Self.monotonicNow() &- started >= Self.nanoseconds(options.flushInterval)
+    }
+
+    /// The monotonic time by which the writer thread must wake up to seal the current block in time.
+    var nextDeadline: UInt64 {
+        let interval = Self.nanoseconds(options.flushInterval)
+        let now = Self.monotonicNow()
+        // With an empty block, poll the buffer every quarter interval, so a span waits at most 1.25 intervals.
+        var deadline = blockStartedAtNanoseconds.map { $0 &+ interval } ?? now &+ interval / 4
+        if let age = options.rotation.maxFileAge {
+            deadline = min(deadline, fileOpenedAtNanoseconds &+ Self.nanoseconds(age))
+        }
+        return max(deadline, now &+ 1_000_000)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0 else { return 0 }
+        return UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
+    }
+
+    /// Seals the current block (with any drop notices) and appends it to the file.
+    func sealBlock(includingDropNotices: Bool = true) {
+        if includingDropNotices { appendDropNotices() }
+        guard !encoder.isEmpty else { return }
+        let spanCount = UInt64(encoder.spanCount)
+        let payload = encoder.seal()
+        blockStartedAtNanoseconds = nil
+        let block: [UInt8]
+        do {
+            block = try compressor.makeBlock(payload)
+        } catch {
+            counters.spansLost.add(spanCount, ordering: .relaxed)
+            unrecordedDrops[DroppedSpans.Reason.writeFailed.code, default: 0] += spanCount
+            report(error)
+            return
+        }
+        let code = file.write(block, at: fileOffset)
+        guard code == 0 else {
+            // Cut off whatever part of the block reached the file, so the next block follows the last good one.
+            _ = file.truncate(to: fileOffset)
+            counters.writeErrors.add(1, ordering: .relaxed)
+            counters.spansLost.add(spanCount, ordering: .relaxed)
+            unrecordedDrops[DroppedSpans.Reason.writeFailed.code, default: 0] += spanCount
+            needsFileHeader = needsFileHeader || fileOffset == 0
+            report(.writeFailed(path: path, offset: fileOffset, errno: code))
+            return
+        }
+        fileOffset += Int64(block.count)
+        counters.blocksWritten.add(1, ordering: .relaxed)
+        counters.bytesWritten.add(UInt64(block.count), ordering: .relaxed)
+        counters.spansWritten.add(spanCount, ordering: .relaxed)
+        if options.syncPolicy == .everyBlock { sync() }
+        if !isRotating { rotateIfDue() }
+    }
+
+    /// `fsync`s the file unless the policy is `.never`.
+    func syncForFlush() {
+        if options.syncPolicy != .never { sync() }
+    }
+
+    private func sync() {
+        let code = file.sync()
+        if code != 0 { report(.syncFailed(path: path, errno: code)) }
+    }
+
+    private func report(_ error: TraceLogError) {
+        counters.lastError.withLock { $0 = error }
+        onError?(error)
+    }
+
+    /// Writes the end-of-file marker (then the file is a complete BGZF file).
+    private func writeEndOfFileMarker() {
+        let code = file.write(LogFormat.endOfFileMarker, at: fileOffset)
+        if code == 0 {
+            fileOffset += Int64(LogFormat.endOfFileMarker.count)
+        } else {
+            _ = file.truncate(to: fileOffset)
+            report(.writeFailed(path: path, offset: fileOffset, errno: code))
+        }
+    }
+
+    /// Seals, writes the end-of-file marker, syncs and closes the file.
+    func close() {
+        sealBlock()
+        writeEndOfFileMarker()
+        syncForFlush()
+        file.close()
+    }
+
+    /// Starts a new file when the current one is too big or too old.
+    func rotateIfDue() {
+        let rotation = options.rotation
+        var due = false
+        if let maxBytes = rotation.maxFileBytes, fileOffset >= maxBytes { due = true }
+        if let maxAge = rotation.maxFileAge, Self.monotonicNow() &- fileOpenedAtNanoseconds >= Self.nanoseconds(maxAge),
+            fileOffset > 0
+        {
+            due = true
+        }
+        guard due else { return }
+        isRotating = true
+        defer { isRotating = false }
+        sealBlock()
+        writeEndOfFileMarker()
+        syncForFlush()
+        let target = LogRotation.nextRotatedPath(for: path)
+        guard rename(path, target) == 0 else {
+            report(.rotationFailed(path: path, errno: errno))
+            fileOpenedAtNanoseconds = Self.monotonicNow()
+            return
+        }
+        do {
+            let (file, _) = try Self.openForAppend(path)
+            self.file.close()
+            self.file = file
+            fileOffset = 0
+        } catch {
+            report(error)
+            return
+        }
+        fileOpenedAtNanoseconds = Self.monotonicNow()
+        fileSequence += 1
+        needsFileHeader = true
+        counters.rotations.add(1, ordering: .relaxed)
+    }
+
+}

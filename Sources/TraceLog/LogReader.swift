@@ -1,0 +1,174 @@
+// LogReader: reads one trace log file in order: headers, spans, drop notices and damage, with follow support.
+
+import TraceKit
+
+/// Reads a trace log file entry by entry; damaged regions come back as `.damage` entries and reading carries on
+/// at the next good block.
+///
+/// ```swift
+/// let reader = try LogReader(path: "/var/log/agent/kernel.tklog")
+/// for entry in reader {
+///     switch entry {
+///     case .span(let span): print(span.name, span.durationNanoseconds)
+///     case .damage(let damage): print("skipped", damage)
+///     default: break
+///     }
+/// }
+/// ```
+///
+/// In follow mode `next()` returns `nil` when it has caught up with the writer, and can be called again later
+/// to get what was written since; an incomplete block at the end is then "not yet written", not damage.
+/// When the followed path is rotated (a new file appears under the name), the reader moves to the new file
+/// after finishing the old one. See `LogEntries` for an `AsyncSequence` that polls.
+public final class LogReader: Sequence, IteratorProtocol {
+    /// The path being read.
+    public let path: String
+    /// Whether the reader waits for a growing file instead of reporting its incomplete tail.
+    public let follow: Bool
+    /// Reads directly in follow mode; `nil` when a prefetcher reads ahead.
+    private var scanner: BlockScanner?
+    private let prefetcher: BlockPrefetcher?
+    private var pending: [LogEntry] = []
+    private var pendingIndex = 0
+    private var nextOffset: Int64 = 0
+    /// The damage returned so far.
+    public private(set) var damages: [LogDamage] = []
+    /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
+    public private(set) var sawEndOfFileMarker = false
+
+    /// Opens `path` for reading from its start.
+    ///
+    /// Without `follow`, a helper thread inflates and decodes the next few blocks while the caller consumes.
+    ///
+    /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
+    public init(path: String, follow: Bool = false) throws(TraceLogError) {
+        self.path = path
+        self.follow = follow
+        let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
+        if !follow {
+            let prefetcher = BlockPrefetcher(scanner: scanner, path: path)
+            if prefetcher.start() {
+                self.prefetcher = prefetcher
+                self.scanner = nil
+                return
+            }
+        }
+        self.prefetcher = nil
+        self.scanner = scanner
+    }
+
+    deinit {
+        prefetcher?.cancel()
+    }
+
+    /// The byte offset after the last block whose entries were handed out.
+    public var offset: Int64 { nextOffset }
+
+    /// The next entry, or `nil` at the end (in follow mode: at the end for now).
+    public func next() -> LogEntry? {
+        while true {
+            if pendingIndex < pending.count {
+                // Move the entry out (swap in a trivial placeholder) instead of copying it and its references.
+                var entry = LogEntry.droppedSpans(
+                    DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
+                swap(&entry, &pending[pendingIndex])
+                pendingIndex += 1
+                if case .damage(let damage) = entry { damages.append(damage) }
+                return entry
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            if let prefetcher {
+                guard let batch = prefetcher.next() else { return nil }
+                pending = batch.entries
+                sawEndOfFileMarker = batch.isEndOfFileMarker
+                nextOffset = batch.nextOffset
+                continue
+            }
+            guard let scanner else { return nil }
+            guard let isMarker = Self.readStep(scanner, path: path, waitForGrowth: follow, into: &pending) else {
+                if follow, moveToRotatedFile() { continue }
+                return nil
+            }
+            sawEndOfFileMarker = isMarker
+            nextOffset = scanner.offset
+        }
+    }
+
+    /// Reads one block or damaged region into `entries`; returns whether it was the end-of-file marker, or `nil`
+    /// at the end of the file.
+    static func readStep(
+        _ scanner: BlockScanner, path: String, waitForGrowth: Bool, into entries: inout [LogEntry]
+    ) -> Bool? {
+        switch scanner.next(waitForGrowth: waitForGrowth) {
+        case .block(let offset, let size, let payloadLength):
+            let failure: PayloadError? = scanner.inflater.payload.withUnsafeBytes { raw in
+                do throws(PayloadError) {
+                    try BlockDecoder.decode(UnsafeRawBufferPointer(rebasing: raw[0..<payloadLength]), into: &entries)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure {
+                let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
+                entries.append(.damage(LogDamage(path: path, offset: offset, length: Int64(size), reason: reason)))
+            }
+            return payloadLength == 0
+        case .damage(let offset, let length, let reason):
+            entries.append(.damage(LogDamage(path: path, offset: offset, length: length, reason: reason)))
+            return false
+        case .end:
+            return nil
+        }
+    }
+
+    /// After catching up in follow mode: if our file was rotated away, continue with the file rotated after it
+    /// (or with the live file), so no rotated file is skipped even when several rotations happened meanwhile.
+    private func moveToRotatedFile() -> Bool {
+        guard let current = scanner?.file.identity, FileHandle.identity(ofPath: path) != current else { return false }
+        let files = LogRotation.files(for: path)
+        let position = files.firstIndex { FileHandle.identity(ofPath: $0) == current }
+        let nextPath: String
+        if let position {
+            guard position + 1 < files.count else { return false }
+            nextPath = files[position + 1]
+        } else {
+            nextPath = path
+        }
+        guard let file = try? FileHandle.openForReading(nextPath), let next = try? BlockScanner(file: file) else {
+            return false
+        }
+        scanner = next
+        return true
+    }
+
+    /// Every entry of the file at `path`.
+    ///
+    /// ```swift
+    /// let spans = try LogReader.entries(path: "app.tklog").compactMap { entry -> SpanRecord? in
+    ///     if case .span(let span) = entry { return span } else { return nil }
+    /// }
+    /// ```
+    public static func entries(path: String) throws(TraceLogError) -> [LogEntry] {
+        Array(try LogReader(path: path))
+    }
+}
+
+extension Sequence<LogEntry> {
+    /// Only the spans.
+    public var spans: [SpanRecord] {
+        compactMap { entry in
+            if case .span(let span) = entry { return span }
+            return nil
+        }
+    }
+
+    /// Only the damage reports.
+    public var damages: [LogDamage] {
+        compactMap { entry in
+            if case .damage(let damage) = entry { return damage }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// LogWriterOptions: how a LogWriter seals, syncs, buffers and rotates.
+
+import TraceKit
+
+/// Settings for a `LogWriter`; the defaults suit a service writing a few thousand spans a second.
+///
+/// ```swift
+/// var options = LogWriterOptions()
+/// options.flushInterval = .milliseconds(200)
+/// options.syncPolicy = .everyBlock
+/// options.rotation = .init(maxFileBytes: 64 << 20, maxFileAge: .seconds(3600))
+/// let writer = try LogWriter(path: "/var/log/app.tklog", resource: Resource(serviceName: "app"), options: options)
+/// ```
+public struct LogWriterOptions: Sendable {
+    /// When to call `fsync`.
+    public enum SyncPolicy: Hashable, Sendable {
+        /// Never; the OS writes back when it likes. Survives a process crash, not a power cut.
+        case never
+        /// On `flush()` and when the writer closes or rotates a file.
+        case onFlush
+        /// After every block, and on `flush()` and close.
+        case everyBlock
+    }
+
+    /// What `consume` does when the hand-over buffer is full.
+    public enum OverflowPolicy: Hashable, Sendable {
+        /// Drop the new span, count it, and write a drop notice into the log.
+        case dropNewest
+        /// Wait until the writer thread has taken spans from the buffer.
+        case blockCaller
+    }
+
+    /// When to start a new file. The full file is renamed to `<stem>.<000001>.<ext>` (numbers increase),
+    /// and a new file is started under the configured path.
+    public struct Rotation: Hashable, Sendable {
+        /// Rotate once the file has at least this many bytes; `nil` for no size limit.
+        public var maxFileBytes: Int64?
+        /// Rotate once the file has been written for this long; `nil` for no age limit.
+        public var maxFileAge: Duration?
+
+        public init(maxFileBytes: Int64? = nil, maxFileAge: Duration? = nil) {
+            self.maxFileBytes = maxFileBytes
+            self.maxFileAge = maxFileAge
+        }
+
+        /// Never rotate.
+        public static let none = Rotation()
+    }
+
+    /// The longest a span waits before its block is sealed and written (default 1 s).
+    public var flushInterval: Duration = .seconds(1)
+    /// When to `fsync` (default `.onFlush`).
+    public var syncPolicy: SyncPolicy = .onFlush
+    /// How many spans the hand-over buffer holds (default 16384).
+    public var bufferCapacity: Int = 16384
+    /// What to do when it is full (default `.dropNewest`).
+    public var overflowPolicy: OverflowPolicy = .dropNewest
+    /// When to rotate (default never).
+    public var rotation: Rotation = .none
+    /// zlib level, 1 (fast) to 9 (small); default 6.
+    public var compressionLevel: Int = 6
+    /// The id scheme of the recorder whose spans are written, so ids are stored as small counters.
+    /// When `nil`, the writer adopts the scheme of the bootstrapped recorder if this writer is one of its sinks.
+    public var identifiers: TraceRecorder.IdentifierScheme?
+
+    public init() {}
+}

@@ -1,0 +1,133 @@
+// MergedLogReader: reads many log files (or a directory) as one stream of spans in start-time order.
+
+import TraceKit
+
+/// Reads several trace log files at once and returns their spans merged by start time.
+///
+/// File headers, drop notices and damage come out as they are read. Spans sit in files in the order they
+/// finished, not started, so the merge sorts through a bounded reorder window (a min-heap of
+/// `reorderWindow` spans, filled from the file that is furthest behind): the order is exact whenever no span
+/// starts before a span read `reorderWindow` spans earlier - always when the files hold fewer spans in total.
+/// Memory stays bounded by the window.
+///
+/// ```swift
+/// let reader = try MergedLogReader(directory: "/var/log/agent")
+/// for span in reader.spans() { print(span.startUnixNanoseconds, span.name) }
+/// ```
+public final class MergedLogReader: Sequence, IteratorProtocol {
+    private var readers: [LogReader]
+    private var exhausted: [Bool]
+    /// The end time of the last span read from each file: everything still unread there ends about then or later.
+    private var frontier: [UInt64]
+    private var heap = SpanHeap()
+    private var passthrough: [LogEntry] = []
+    private var passthroughIndex = 0
+    private var sequence: UInt64 = 0
+    private let reorderWindow: Int
+
+    /// Opens every file in `paths`.
+    ///
+    /// - Throws: `TraceLogError.cannotOpen` for the first file that cannot be opened.
+    public init(paths: [String], reorderWindow: Int = 65_536) throws(TraceLogError) {
+        var readers: [LogReader] = []
+        for path in paths { readers.append(try LogReader(path: path)) }
+        self.readers = readers
+        self.exhausted = Array(repeating: false, count: readers.count)
+        self.frontier = Array(repeating: 0, count: readers.count)
+        self.reorderWindow = Swift.max(1, reorderWindow)
+    }
+
+    /// Opens every `.tklog` file in `directory` (rotated files included).
+    public convenience init(directory: String, reorderWindow: Int = 65_536) throws(TraceLogError) {
+        try self.init(paths: LogRotation.logFiles(inDirectory: directory), reorderWindow: reorderWindow)
+    }
+
+    /// The damage every file reported so far.
+    public var damages: [LogDamage] { readers.flatMap(\.damages) }
+
+    public func next() -> LogEntry? {
+        while true {
+            if passthroughIndex < passthrough.count {
+                passthroughIndex += 1
+                return passthrough[passthroughIndex - 1]
+            }
+            passthrough.removeAll(keepingCapacity: true)
+            passthroughIndex = 0
+            if heap.count >= reorderWindow {
+                return .span(heap.popMinimum())
+            }
+            guard let index = laggingReader() else {
+                return heap.count > 0 ? .span(heap.popMinimum()) : nil
+            }
+            guard let entry = readers[index].next() else {
+                exhausted[index] = true
+                continue
+            }
+            if case .span(let span) = entry {
+                frontier[index] = Swift.max(frontier[index], span.endUnixNanoseconds)
+                heap.insert(span, sequence: sequence)
+                sequence += 1
+            } else {
+                passthrough.append(entry)
+            }
+        }
+    }
+
+    /// Only the spans, in start-time order.
+    public func spans() -> [SpanRecord] {
+        var result: [SpanRecord] = []
+        while let entry = next() {
+            if case .span(let span) = entry { result.append(span) }
+        }
+        return result
+    }
+
+    /// The file with the least progress that still has entries.
+    private func laggingReader() -> Int? {
+        var best: Int?
+        for index in readers.indices where !exhausted[index] {
+            if best.map({ frontier[index] < frontier[$0] }) ?? true { best = index }
+        }
+        return best
+    }
+}
+
+/// A binary min-heap of spans keyed by start time, then by read order (so equal starts keep file order).
+struct SpanHeap {
+    private var items: [(start: UInt64, sequence: UInt64, span: SpanRecord)] = []
+
+    var count: Int { items.count }
+    var minimum: SpanRecord? { items.first?.span }
+
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        (items[a].start, items[a].sequence) < (items[b].start, items[b].sequence)
+    }
+
+    mutating func insert(_ span: SpanRecord, sequence: UInt64) {
+        items.append((span.startUnixNanoseconds, sequence, span))
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard less(child, parent) else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes and returns the earliest span; call only when `count > 0`.
+    mutating func popMinimum() -> SpanRecord {
+        items.swapAt(0, items.count - 1)
+        let top = items.removeLast().span
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < items.count, less(left, smallest) { smallest = left }
+            if right < items.count, less(right, smallest) { smallest = right }
+            guard smallest != parent else { return top }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+}

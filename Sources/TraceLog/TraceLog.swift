@@ -1,1 +1,0 @@
-// TraceLog: the compressed, append-only trace log (BGZF blocks): writer, reader, recovery.

@@ -1,0 +1,59 @@
+// ChildProcess: runs the TraceLogCrashChild helper and external tools for the process-level tests.
+
+import Foundation
+
+enum ChildProcess {
+    /// The built `TraceLogCrashChild` executable, next to the test bundle in the build directory.
+    static var crashChildPath: String? {
+        var candidates: [String] = []
+        if let override = ProcessInfo.processInfo.environment["TRACELOG_CRASH_CHILD"] { candidates.append(override) }
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(directory.appendingPathComponent("TraceLogCrashChild").path)
+            directory = directory.deletingLastPathComponent()
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/TraceLogCrashChild")
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The absolute path of `tool` on PATH, or `nil`.
+    static func which(_ tool: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(tool)" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+    }
+
+    /// Whether the tests run in CI, where a missing peer tool is a failure rather than a skip.
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    struct Output {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+    }
+
+    /// Runs `executable` with `arguments` and waits; stdin from `input` if given.
+    static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let inPipe = Pipe()
+        if input != nil { process.standardInput = inPipe }
+        try process.run()
+        if let input {
+            inPipe.fileHandleForWriting.write(input)
+            try inPipe.fileHandleForWriting.close()
+        }
+        // The tools here write little to stderr, so reading stdout first cannot fill the stderr pipe.
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errorData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: data, stderr: String(decoding: errorData, as: UTF8.self))
+    }
+}

@@ -1,0 +1,159 @@
+// ReaderTests: merged reading of many files and directories, the AsyncSequence, follow mode, one-line set-up.
+
+import Foundation
+import Testing
+import TraceKit
+
+@testable import TraceLog
+
+@Suite struct ReaderTests {
+    static func span(_ index: Int, start: UInt64, duration: UInt64 = 10) -> SpanRecord {
+        SpanRecord(
+            traceID: TraceID(high: 3, low: UInt64(index) + 1), spanID: SpanID(rawValue: UInt64(index) + 1),
+            name: "s\(index)", startUnixNanoseconds: start, durationNanoseconds: duration)
+    }
+
+    @Test func manyFilesAreMergedInStartTimeOrder() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        var random = SeededGenerator(seed: 81)
+        var all: [SpanRecord] = []
+        for file in 0..<3 {
+            // Each file in finishing (end) order, as a writer produces it, with durations up to 5000.
+            var spans: [SpanRecord] = []
+            for index in 0..<400 {
+                let start = UInt64.random(in: 0..<1_000_000, using: &random)
+                spans.append(
+                    Self.span(file * 1000 + index, start: start, duration: UInt64.random(in: 0..<5000, using: &random)))
+            }
+            spans.sort { $0.endUnixNanoseconds < $1.endUnixNanoseconds }
+            all += spans
+            _ = try TestFiles.writeLog(spans, to: directory.file("part\(file).tklog"), perBlock: 100)
+        }
+        let merged = try MergedLogReader(directory: directory.path, reorderWindow: 1_000_000).spans()
+        #expect(merged.count == 1200)
+        #expect(merged.map(\.startUnixNanoseconds) == all.map(\.startUnixNanoseconds).sorted())
+        #expect(Set(merged) == Set(all))
+
+        // A small window still emits everything, mostly in order, with memory bounded by the window.
+        let windowed = try MergedLogReader(directory: directory.path, reorderWindow: 50).spans()
+        #expect(Set(windowed) == Set(all))
+    }
+
+    @Test func theMergeIsExactWithoutAHugeWindowWhenSpansEndInOrder() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let first = (0..<300).map { Self.span($0, start: UInt64($0) * 100, duration: 50) }
+        let second = (0..<300).map { Self.span(1000 + $0, start: UInt64($0) * 100 + 30, duration: 50) }
+        _ = try TestFiles.writeLog(first, to: directory.file("a.tklog"), perBlock: 64)
+        _ = try TestFiles.writeLog(second, to: directory.file("b.tklog"), perBlock: 64)
+        let merged = try MergedLogReader(
+            paths: [directory.file("a.tklog"), directory.file("b.tklog")], reorderWindow: 8)
+        let spans = merged.spans()
+        #expect(spans == zip(first, second).flatMap { [$0, $1] })
+    }
+
+    @Test func theAsyncSequenceYieldsTheSameSpansAsTheIterator() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("async.tklog")
+        let spans = (0..<500).map { Self.span($0, start: UInt64($0)) }
+        _ = try TestFiles.writeLog(spans, to: path, perBlock: 128)
+        var collected: [SpanRecord] = []
+        for try await span in LogEntries(path: path).spans { collected.append(span) }
+        #expect(collected == spans)
+        var headers: [LogFileHeader] = []
+        for try await entry in LogEntries(path: path) {
+            if case .header(let header) = entry { headers.append(header) }
+        }
+        #expect(headers.map(\.resource) == [TestFiles.resource])
+    }
+
+    @Test func followModeSeesBlocksAsTheyAreWrittenAndDoesNotReportTheIncompleteTail() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("follow.tklog")
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        defer { writer.shutdown() }
+        let reader = try LogReader(path: path, follow: true)
+        #expect(reader.next() == nil)
+        writer.consume(Self.span(1, start: 1))
+        writer.flush()
+        var seen = Array(IteratorSequence(reader)).spans
+        #expect(seen == [Self.span(1, start: 1)])
+        // Half a block appended by hand looks like a writer mid-write: not damage in follow mode.
+        let bytes = TestFiles.bytes(path)
+        TestFiles.appendInPlace(Array(bytes[0..<40]), to: path)
+        #expect(reader.next() == nil)
+        #expect(reader.damages.isEmpty)
+        // Cut the fake half block again, as a writer reopening the file would; then more spans arrive.
+        TestFiles.truncateInPlace(path, to: bytes.count)
+        writer.consume(Self.span(2, start: 2))
+        writer.flush()
+        seen = Array(IteratorSequence(reader)).spans
+        #expect(seen == [Self.span(2, start: 2)])
+    }
+
+    @Test func followModeMovesToTheNewFileAfterRotation() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("rotating.tklog")
+        var options = LogWriterOptions()
+        options.rotation = .init(maxFileBytes: 1)
+        let writer = try LogWriter(path: path, resource: TestFiles.resource, options: options)
+        let reader = try LogReader(path: path, follow: true)
+        writer.consume(Self.span(1, start: 1))
+        writer.flush()
+        writer.consume(Self.span(2, start: 2))
+        writer.flush()
+        writer.shutdown()
+        #expect(Array(IteratorSequence(reader)).spans == [Self.span(1, start: 1), Self.span(2, start: 2)])
+    }
+
+    @Test func asyncFollowStopsWhenTheTaskIsCancelled() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("cancel.tklog")
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        defer { writer.shutdown() }
+        writer.consume(Self.span(1, start: 1))
+        writer.flush()
+        let task = Task {
+            var names: [String] = []
+            for try await span in LogEntries(path: path, follow: true, pollInterval: .milliseconds(10)).spans {
+                names.append(span.name)
+            }
+            return names
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        writer.consume(Self.span(2, start: 2))
+        writer.flush()
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        #expect(try await task.value == ["s1", "s2"])
+    }
+
+    @Test func aConfigurationWithALogWritesTheRecordersSpansWithCounterIds() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("configured.tklog")
+        let configuration = try TraceConfiguration(service: "configured", log: .file(path))
+        let recorder = TraceRecorder(configuration)
+        let writer = try #require(configuration.logWriters.first)
+        writer.useIdentifiers(of: recorder)
+        TraceSystem.withRecorder(recorder) {
+            traceOperation("outer") { traceOperation("inner") {} }
+        }
+        recorder.shutdown()
+        let entries = Array(try LogReader(path: path))
+        #expect(entries.spans.map(\.name) == ["inner", "outer"])
+        #expect(entries.spans.first?.parentSpanID == entries.spans.last?.spanID)
+        guard case .header(let header) = entries.first else {
+            Issue.record("no file header")
+            return
+        }
+        #expect(header.resource.serviceName == "configured")
+        // Counter-coded: the payload has no raw 8-byte span ids, so it is small.
+        #expect(TestFiles.bytes(path).count < 250)
+    }
+}

@@ -1,2 +1,0 @@
-// Tests for the trace log.
-import Testing
