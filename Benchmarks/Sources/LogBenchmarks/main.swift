@@ -3,6 +3,7 @@
 //
 // Run: swift run -c release --package-path Benchmarks LogBenchmarks [span count, default 300000]
 
+import BenchmarkSupport
 import Foundation
 import TraceKit
 import TraceLog
