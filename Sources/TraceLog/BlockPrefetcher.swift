@@ -21,7 +21,7 @@ struct BlockBatch {
 /// Replay time goes mostly into building span values, and blocks decode independently, so decoding on other
 /// cores speeds replay up. Memory stays bounded: at most `depth` blocks are in flight.
 // @unchecked Sendable: the scanner is used only by the scanning thread; the queues, results and flags are read
-// and written only while `mutex` is held.
+// and written only while `mutex` is held; `threads` is touched only by the owning reader's thread (start, cancel).
 final class BlockPrefetcher: @unchecked Sendable {
     /// A block found and inflated, waiting to be decoded.
     private struct Work {
