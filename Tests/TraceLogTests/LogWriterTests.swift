@@ -213,4 +213,50 @@ import TraceKitTesting
             _ = try LogWriter(path: "/nonexistent-dir/x.tklog", resource: TestFiles.resource)
         }
     }
+
+    @Test func reopeningKeepsDamageInTheMiddleReportsItAndDiscardsNothing() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("middle.tklog")
+        _ = try TestFiles.writeLog((0..<30).map(Self.span), to: path, perBlock: 10)
+        var bytes = TestFiles.bytes(path)
+        let starts = TestFiles.blockOffsets(bytes)
+        bytes[starts[1] + 30] ^= 0xFF  // inside the second block's deflate data
+        TestFiles.write(bytes, to: path)
+
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        #expect(writer.recovery.discardedBytes == 0)
+        #expect(writer.recovery.damagedRegions.map(\.offset) == [Int64(starts[1])])
+        writer.consume(Self.span(30))
+        writer.shutdown()
+        let entries = Array(try LogReader(path: path))
+        #expect(entries.spans == (0..<10).map(Self.span) + (20..<31).map(Self.span))
+        #expect(entries.damages.map(\.offset) == [Int64(starts[1])])
+    }
+
+    @Test func spansConsumedFromManyThreadsAreAllWritten() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("threads.tklog")
+        var options = LogWriterOptions()
+        options.bufferCapacity = 64
+        options.overflowPolicy = .blockCaller
+        let writer = try LogWriter(path: path, resource: TestFiles.resource, options: options)
+        await withTaskGroup(of: Void.self) { group in
+            for thread in 0..<4 {
+                group.addTask {
+                    for index in 0..<5000 { writer.consume(Self.span(thread * 10_000 + index)) }
+                }
+            }
+        }
+        writer.shutdown()
+        let spans = Array(try LogReader(path: path)).spans
+        #expect(spans.count == 20_000)
+        #expect(Set(spans.map(\.spanID.rawValue)).count == 20_000)
+        // Each thread's spans keep their order.
+        for thread in 0..<4 {
+            let mine = spans.filter { Int($0.spanID.rawValue - 1) / 10_000 == thread }
+            #expect(mine == (0..<5000).map { Self.span(thread * 10_000 + $0) })
+        }
+    }
 }
