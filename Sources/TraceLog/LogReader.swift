@@ -38,14 +38,15 @@ public final class LogReader: Sequence, IteratorProtocol {
 
     /// Opens `path` for reading from its start.
     ///
-    /// Without `follow`, a helper thread inflates and decodes the next few blocks while the caller consumes.
+    /// With `readAhead` (ignored in follow mode), three helper threads find, inflate and decode the next few
+    /// blocks while the caller consumes; pass `false` when opening many files at once.
     ///
     /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
-    public init(path: String, follow: Bool = false) throws(TraceLogError) {
+    public init(path: String, follow: Bool = false, readAhead: Bool = true) throws(TraceLogError) {
         self.path = path
         self.follow = follow
         let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
-        if !follow {
+        if !follow && readAhead {
             let prefetcher = BlockPrefetcher(scanner: scanner, path: path)
             if prefetcher.start() {
                 self.prefetcher = prefetcher
