@@ -179,6 +179,12 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "write" {
     exit(0)
 }
 
+// For profiling: `LogBenchmarks consume N` only measures the hot path.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "consume" {
+    print("\(nanos(try consumeHotPath())) per consume")
+    exit(0)
+}
+
 let runs = [try writeLog(level: 6), try writeLog(level: 1)]
 let main = runs[0]
 let (replaySeconds, replayCPU, gzipSeconds, gzipCPU) = try replayAgainstGzip(main.path)
