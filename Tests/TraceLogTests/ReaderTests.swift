@@ -176,4 +176,20 @@ import TraceKit
         // Lost: the flipped block (150 spans) and the cut last block (the 50 spans after 13 full blocks).
         #expect(ahead.spans.count == 2000 - 150 - 50)
     }
+
+    @Test func stoppingEarlyReleasesTheReadAheadThreads() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("early.tklog")
+        let spans = (0..<20_000).map { Self.span($0, start: UInt64($0)) }
+        _ = try TestFiles.writeLog(spans, to: path, perBlock: 20_000)
+        for _ in 0..<20 {
+            var taken: [SpanRecord] = []
+            for entry in try LogReader(path: path) {
+                if case .span(let span) = entry { taken.append(span) }
+                if taken.count == 10 { break }
+            }
+            #expect(taken == Array(spans.prefix(10)))
+        }
+    }
 }
