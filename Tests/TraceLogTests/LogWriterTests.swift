@@ -259,4 +259,50 @@ import TraceKitTesting
             #expect(mine == (0..<5000).map { Self.span(thread * 10_000 + $0) })
         }
     }
+
+    @Test func aWriterRefusesAFileThatIsNotATraceLogAndLeavesItUnchanged() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("notes.txt")
+        let text = Array("these are somebody's notes, not a trace log\n".utf8)
+        TestFiles.write(text, to: path)
+        #expect(throws: TraceLogError.notATraceLog(path: path)) {
+            _ = try LogWriter(path: path, resource: TestFiles.resource)
+        }
+        #expect(TestFiles.bytes(path) == text)
+    }
+
+    @Test func aWriterRestartsAfterACrashTornTheVeryFirstBlock() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("first.tklog")
+        _ = try TestFiles.writeLog((0..<10).map(Self.span), to: path, perBlock: 10)
+        TestFiles.write(Array(TestFiles.bytes(path).prefix(60)), to: path)
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        #expect(writer.recovery.discardedBytes == 60)
+        writer.consume(Self.span(10))
+        writer.shutdown()
+        let entries = Array(try LogReader(path: path))
+        #expect(entries.spans == [Self.span(10)])
+        #expect(entries.damages.isEmpty)
+    }
+
+    @Test func moreThanABlockOfGarbageAtTheEndIsKeptAndWrittenAfter() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("garbage-tail.tklog")
+        _ = try TestFiles.writeLog((0..<10).map(Self.span), to: path, perBlock: 10)
+        var random = SeededGenerator(seed: 111)
+        let garbage = (0..<70_000).map { _ in UInt8.random(in: 0...0x1E, using: &random) }
+        TestFiles.appendInPlace(garbage, to: path)
+        let size = TestFiles.bytes(path).count
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        #expect(writer.recovery.discardedBytes == 0)
+        #expect(writer.recovery.resumeOffset == Int64(size))
+        writer.consume(Self.span(10))
+        writer.shutdown()
+        let entries = Array(try LogReader(path: path))
+        #expect(entries.spans == (0..<11).map(Self.span))
+        #expect(entries.damages.map(\.length) == [70_000])
+    }
 }
