@@ -28,8 +28,10 @@ public final class LogReader: Sequence, IteratorProtocol {
     /// Reads directly in follow mode; `nil` when a prefetcher reads ahead.
     private var scanner: BlockScanner?
     private let prefetcher: BlockPrefetcher?
-    private var pending: [LogEntry] = []
-    private var pendingIndex = 0
+    // A reader is used by one thread at a time and these are never accessed overlappingly, so the dynamic
+    // exclusivity checks Swift would make on every entry are switched off.
+    @exclusivity(unchecked) private var pending: [LogEntry] = []
+    @exclusivity(unchecked) private var pendingIndex = 0
     private var nextOffset: Int64 = 0
     /// The damage returned so far.
     public private(set) var damages: [LogDamage] = []
