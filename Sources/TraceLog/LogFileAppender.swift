@@ -26,7 +26,9 @@ final class LogFileAppender {
     /// Whether the open block carries this session's file header (rewritten in the next block if the write fails).
     private var blockHasFileHeader = false
     private var isRotating = false
-    private var encoder: BlockEncoder
+    // Owned by one thread (see the type's comment) and never accessed overlappingly: no dynamic exclusivity
+    // checks on the per-span path.
+    @exclusivity(unchecked) private var encoder: BlockEncoder
     private let compressor: BlockCompressor
     /// When the current block got its first record (monotonic ns), or `nil` when it is empty.
     private(set) var blockStartedAtNanoseconds: UInt64?
