@@ -16,6 +16,7 @@ public struct LogRecovery: Hashable, Sendable {
     /// Damaged regions before the last good block; they stay in the file and readers skip them.
     public var damagedRegions: [LogDamage]
 
+    /// Creates a recovery report.
     public init(existingBytes: Int64, resumeOffset: Int64, discardedBytes: Int64, damagedRegions: [LogDamage]) {
         self.existingBytes = existingBytes
         self.resumeOffset = resumeOffset

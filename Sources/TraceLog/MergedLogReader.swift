@@ -47,6 +47,7 @@ public final class MergedLogReader: Sequence, IteratorProtocol {
     /// The damage every file reported so far.
     public var damages: [LogDamage] { readers.flatMap(\.damages) }
 
+    /// The next entry: headers, drop notices and damage as read, spans in start-time order; `nil` at the end.
     public func next() -> LogEntry? {
         while true {
             if passthroughIndex < passthrough.count {

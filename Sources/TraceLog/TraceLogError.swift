@@ -31,6 +31,7 @@ public enum TraceLogError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The writer was shut down; create a new one to write again.
     case writerClosed(path: String)
 
+    /// What happened and what to do.
     public var description: String {
         switch self {
         case .cannotOpen(let path, let code):
