@@ -26,10 +26,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "TraceKit"),
+        // A pthread-backed lock that ThreadSanitizer understands; package-internal, shared by the core modules.
+        .target(name: "TraceSync"),
+        .target(name: "TraceKit", dependencies: ["TraceSync"]),
         .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
-        .target(name: "TraceLog", dependencies: ["TraceKit", "CZlib"]),
-        .target(name: "TraceMetrics"),
+        .target(name: "TraceLog", dependencies: ["TraceKit", "TraceSync", "CZlib"]),
+        .target(name: "TraceMetrics", dependencies: ["TraceSync"]),
         .target(name: "TraceExport", dependencies: ["TraceKit"]),
         .target(
             name: "TraceKitBridges",

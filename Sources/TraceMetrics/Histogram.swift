@@ -1,6 +1,7 @@
 // A histogram series: per-bucket atomic counts and an atomic sum, so observing takes no lock.
 
 import Synchronization
+import TraceSync
 
 /// One series of a histogram: counts of observations per bucket, their sum and count.
 ///
@@ -28,7 +29,7 @@ public final class Histogram: @unchecked Sendable {
     /// The part of the sum observed as whole nanoseconds, kept exactly: integer addition does not depend on the
     /// order observations arrive in, so the same durations give the same text whoever observed them.
     let sumNanoseconds = Atomic<UInt64>(0)
-    let exemplars: Mutex<[RecordedExemplar?]>
+    let exemplars: Locked<[RecordedExemplar?]>
 
     init(upperBounds: [Double]) {
         self.upperBounds = upperBounds
@@ -44,7 +45,7 @@ public final class Histogram: @unchecked Sendable {
         for index in 0...upperBounds.count {
             (counts + index).initialize(to: Atomic<Int>(0))
         }
-        exemplars = Mutex(Array(repeating: nil, count: upperBounds.count + 1))
+        exemplars = Locked(Array(repeating: nil, count: upperBounds.count + 1))
     }
 
     deinit {
