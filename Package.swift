@@ -42,7 +42,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "TraceAnalysis", dependencies: ["TraceKit"]),
+        .target(name: "TraceAnalysis", dependencies: ["TraceKit", "TraceMetrics"]),
 
         // The command-line tool: demo, verify, replay, tree, stats, metrics, diff, export, report.
         .executableTarget(
@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
         // A child process the trace log tests kill mid-write and run under a file-size limit.
-        .executableTarget(name: "TraceLogCrashChild", dependencies: ["TraceLog", "TraceKit"], path: "Tests/TraceLogCrashChild"),
+        .executableTarget(
+            name: "TraceLogCrashChild", dependencies: ["TraceLog", "TraceKit"], path: "Tests/TraceLogCrashChild"),
         .testTarget(name: "TraceMetricsTests", dependencies: ["TraceMetrics"]),
         .testTarget(name: "TraceExportTests", dependencies: ["TraceExport", "TraceKit", "TraceKitTesting"]),
         .testTarget(
@@ -72,7 +73,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting"]),
+        .testTarget(
+            name: "TraceAnalysisTests",
+            dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting", "TraceMetrics", "TraceLog"]
+        ),
         // End-to-end tests that run the built `tracekit` binary (it must be built: `swift build --product tracekit`).
         .testTarget(name: "TracekitCLITests"),
     ]
