@@ -48,9 +48,12 @@ struct DemoCommand: AsyncParsableCommand {
         try replaceOldLog()
         let started = ContinuousClock.now
         let counter = SpanCounter()
+        // The same analyzer type runs live here and over the replayed log below: their outputs must agree.
+        let live = try DerivedMetrics.analyzer(createdUnixSeconds: 0, path: output)
         let recorder: TraceRecorder
         do {
-            let configuration = try TraceConfiguration(service: "agentos-demo", log: .file(output), sinks: [counter])
+            let configuration = try TraceConfiguration(
+                service: "agentos-demo", log: .file(output), sinks: [counter, live])
             recorder = try TraceSystem.bootstrap(configuration)
         } catch let error as TraceLogError {
             throw .cannotWrite(path: output, reason: "\(error)")
@@ -65,13 +68,21 @@ struct DemoCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
 
         var collector = SpanStatisticsCollector()
-        let replay = try LogInput.read([output]) { collector.add($0) }
+        let replayed = try DerivedMetrics.analyzer(createdUnixSeconds: 0, path: output)
+        let replay = try LogInput.read([output]) { span in
+            collector.add(span)
+            replayed.consume(span)
+        }
         LogInput.warnAboutDamage(replay)
         let file = replay.first ?? LogFileSummary(path: output, sizeBytes: 0)
+        let exposition = replayed.registry.exposition(.prometheusText)
+        let matchesLive = exposition == live.registry.exposition(.prometheusText)
 
         print("# Metrics derived from the replayed log (Prometheus text format 0.0.4)")
-        print("")
-        print(Summary.lines(written: written, file: file, elapsed: elapsed, collector: collector))
+        print(exposition)
+        print(
+            Summary.lines(
+                written: written, file: file, elapsed: elapsed, collector: collector, matchesLive: matchesLive))
     }
 
     /// Runs traces, `concurrency` at a time, until about `spans` spans have finished.
@@ -95,7 +106,7 @@ struct DemoCommand: AsyncParsableCommand {
     /// Removes a TraceKit log left at `output` by an earlier run (a writer would append to it).
     private func replaceOldLog() throws(CLIError) {
         guard FileManager.default.fileExists(atPath: output) else { return }
-        guard LogInput.fileSize(output) > 0, (try? LogInput.startsWithHeader(output)) == true else {
+        guard LogInput.fileSize(output) > 0, (try? LogInput.firstHeader(output)) != nil else {
             throw .cannotWrite(path: output, reason: "the file exists and is not a TraceKit log; choose another --output")
         }
         do {
@@ -108,7 +119,8 @@ struct DemoCommand: AsyncParsableCommand {
     /// The summary printed after the metrics.
     enum Summary {
         static func lines(
-            written: Int, file: LogFileSummary, elapsed: Duration, collector: SpanStatisticsCollector
+            written: Int, file: LogFileSummary, elapsed: Duration, collector: SpanStatisticsCollector,
+            matchesLive: Bool
         ) -> String {
             let bytesPerSpan = file.spanCount > 0 ? Double(file.sizeBytes) / Double(file.spanCount) : 0
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -118,6 +130,8 @@ struct DemoCommand: AsyncParsableCommand {
             text += "spans:    \(written) written, \(file.spanCount) replayed"
             text += ", \(file.damages.count) damaged block(s), \(file.droppedSpanCount) dropped\n"
             text += "time:     \(String(format: "%.2f", seconds)) s to trace, write and replay\n"
+            text += "metrics:  derived from the replay are "
+            text += matchesLive ? "identical to those derived live\n" : "DIFFERENT from those derived live\n"
             text += "\nTop span names by total time:\n"
             text += StatsTable(collector).renderText(limit: 12)
             text += "\nNext: tracekit tree \(file.path) --slowest 3    tracekit report \(file.path) -o report.html"

@@ -115,7 +115,7 @@ struct DemoWorkload {
     /// `with trace_operation("ui_generation", message=...)` in the seed's AI service.
     private func generate(_ plan: GenerationPlan, _ pid: Int32) async throws {
         try await traceOperation("ui_generation", ["action": "generate", "message": "make a todo app"]) {
-            let cached = await traceOperation("cache_lookup", ["cache": "ui_spec"]) { span in
+            let cached = await traceOperation("cache_lookup", ["cache.name": "ui_spec"]) { span in
                 try? await Task.sleep(for: .microseconds(50))
                 span.setAttribute("cache.hit", .bool(plan.cacheHit))
                 return plan.cacheHit

@@ -116,16 +116,16 @@ enum LogInput {
         return summary
     }
 
-    /// Whether `path` starts with a TraceKit file header; reads one block only.
-    static func startsWithHeader(_ path: String) throws(CLIError) -> Bool {
+    /// The file header `path` starts with, `nil` when the first block holds none; reads one block only.
+    static func firstHeader(_ path: String) throws(CLIError) -> LogFileHeader? {
         let reader: LogReader
         do {
             reader = try LogReader(path: path)
         } catch {
             throw .reading(path, error)
         }
-        if case .header = reader.next() { return true }
-        return false
+        if case .header(let header) = reader.next() { return header }
+        return nil
     }
 
     /// The size of `path` in bytes, 0 when unknown.

@@ -36,7 +36,7 @@ struct ReplayCommand: TracekitSubcommand {
             LogInput.warnAboutDamage(summaries)
             return ExitStatus.success
         }
-        for file in files where try !LogInput.startsWithHeader(file) {
+        for file in files where try LogInput.firstHeader(file) == nil {
             // Rare: the first block is damaged. A full read tells damage (carry on) from not-a-log (stop).
             _ = try LogInput.readFile(file, size: LogInput.fileSize(file), onSpan: { _ in })
         }
