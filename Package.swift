@@ -77,7 +77,7 @@ let package = Package(
             name: "TraceAnalysisTests",
             dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting", "TraceMetrics", "TraceLog"]
         ),
-        // End-to-end tests that run the built `tracekit` binary (it must be built: `swift build --product tracekit`).
-        .testTarget(name: "TracekitCLITests"),
+        // End-to-end tests that run the built `tracekit` binary; they write their input logs with TraceLog.
+        .testTarget(name: "TracekitCLITests", dependencies: ["TraceKit", "TraceLog"]),
     ]
 )
