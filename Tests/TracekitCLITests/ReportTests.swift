@@ -25,17 +25,18 @@ import Testing
             return
         }
         let url = URL(fileURLWithPath: html).absoluteString
+        let flags = Self.chromiumFlags + ["--user-data-dir=" + directory.file("chromium-profile")]
         let screenshot = directory.file("report.png")
         let shot = try CLIProcess.run(
             chromium,
-            Self.chromiumFlags + ["--screenshot=\(screenshot)", "--window-size=1200,1600", url])
+            flags + ["--screenshot=\(screenshot)", "--window-size=1200,1600", url])
         #expect(shot.status == 0, "\(shot.stderr)")
         let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(png.count > 20_000, "a blank page compresses to a few KB; got \(png.count) bytes")
         #expect(!shot.stderr.contains("Uncaught"))
 
-        let dump = try CLIProcess.run(chromium, Self.chromiumFlags + ["--dump-dom", url])
+        let dump = try CLIProcess.run(chromium, flags + ["--dump-dom", url])
         #expect(dump.status == 0)
         let dom = dump.text
         #expect(!dump.stderr.contains("Uncaught") && !dump.stderr.contains("CONSOLE"), "\(dump.stderr)")
@@ -51,6 +52,5 @@ import Testing
 
     static let chromiumFlags = [
         "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--no-first-run",
-        "--user-data-dir=" + NSTemporaryDirectory() + "tracekit-chromium-profile",
     ]
 }
