@@ -56,12 +56,14 @@ let package = Package(
         // Runnable samples, one per seed layer (Docs/CLI.md lists them).
         .executableTarget(
             name: "NestedSpans", dependencies: ["TraceKit", "TraceKitTesting"], path: "Samples/NestedSpans"),
-        .executableTarget(name: "KernelSyscalls", dependencies: ["TraceKit", "TraceLog"], path: "Samples/KernelSyscalls"),
+        .executableTarget(
+            name: "KernelSyscalls", dependencies: ["TraceKit", "TraceLog"], path: "Samples/KernelSyscalls"),
         .executableTarget(
             name: "BackendRequests", dependencies: ["TraceKit", "TraceAnalysis", "TraceMetrics"],
             path: "Samples/BackendRequests"),
         .executableTarget(
-            name: "AIService", dependencies: ["TraceKit", "TraceAnalysis", "TraceKitTesting"], path: "Samples/AIService"),
+            name: "AIService", dependencies: ["TraceKit", "TraceAnalysis", "TraceKitTesting"],
+            path: "Samples/AIService"),
         .executableTarget(
             name: "UITools", dependencies: ["TraceKit", "TraceAnalysis", "TraceMetrics"], path: "Samples/UITools"),
 

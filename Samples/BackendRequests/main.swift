@@ -28,7 +28,8 @@ do {
     }
     // The seed's `curl localhost:8000/metrics | grep backend_http_requests_total`, without the server:
     for line in registry.exposition(.prometheusText).split(separator: "\n")
-    where line.hasPrefix("backend_http_requests_total") || line.hasPrefix("backend_http_request_duration_seconds_count") {
+    where line.hasPrefix("backend_http_requests_total") || line.hasPrefix("backend_http_request_duration_seconds_count")
+    {
         print(line)
     }
 } catch {

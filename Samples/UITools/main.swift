@@ -28,6 +28,7 @@ if let stats = registry.stats("ui_tool_execution_duration_seconds") {
     print("tool executions: \(stats.count), mean \(stats.mean * 1000) ms")
 }
 // The seed's per-tool counters, as Prometheus would scrape them.
-for line in registry.exposition(.prometheusText).split(separator: "\n") where line.hasPrefix("ui_tool_executions_total") {
+for line in registry.exposition(.prometheusText).split(separator: "\n") where line.hasPrefix("ui_tool_executions_total")
+{
     print(line)
 }

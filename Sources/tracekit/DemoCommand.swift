@@ -107,7 +107,8 @@ struct DemoCommand: AsyncParsableCommand {
     private func replaceOldLog() throws(CLIError) {
         guard FileManager.default.fileExists(atPath: output) else { return }
         guard LogInput.fileSize(output) > 0, (try? LogInput.firstHeader(output)) != nil else {
-            throw .cannotWrite(path: output, reason: "the file exists and is not a TraceKit log; choose another --output")
+            throw .cannotWrite(
+                path: output, reason: "the file exists and is not a TraceKit log; choose another --output")
         }
         do {
             try FileManager.default.removeItem(atPath: output)

@@ -1,5 +1,7 @@
 // DemoWorkload: traces modelled on the seed's four layers: UI tool runs, backend HTTP, AI service, kernel syscalls.
 
+import TraceKit
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -7,7 +9,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import TraceKit
 
 /// A failure the simulated AI service sees now and then.
 struct UpstreamError: Error, CustomStringConvertible {
@@ -32,7 +33,9 @@ struct DemoWorkload {
         let pick = Double.random(in: 0..<1, using: &random)
         if pick < 0.45 {
             let plan = GenerationPlan(&random)
-            await uiTool("ui_generator") { try await backend("POST", "/api/ui/generate") { try await generate(plan, pid) } }
+            await uiTool("ui_generator") {
+                try await backend("POST", "/api/ui/generate") { try await generate(plan, pid) }
+            }
         } else if pick < 0.7 {
             let plan = ChatPlan(&random)
             await uiTool("chat") { try await backend("POST", "/api/chat") { try await chat(plan) } }

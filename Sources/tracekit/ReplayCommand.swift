@@ -51,7 +51,9 @@ struct ReplayCommand: TracekitSubcommand {
         }
         output.flush()
         for damage in reader.damages {
-            StandardError.write("tracekit: warning: \(damage.path): skipped damaged region: offset \(damage.offset), \(damage.reason)\n")
+            StandardError.write(
+                "tracekit: warning: \(damage.path): skipped damaged region: offset \(damage.offset), \(damage.reason)\n"
+            )
         }
         return ExitStatus.success
     }

@@ -67,10 +67,12 @@ struct ReportPage {
         text += ".</p>\n<div class=\"histograms\">\n"
         for (index, row) in shown.enumerated() {
             text += "<figure class=\"chart\"><figcaption>\(HTMLText.escape(row.name)) <span>"
-            text += "\(row.count) spans, p50 \(HTMLText.escape(DurationText.format(nanoseconds: row.p50DurationNanoseconds)))"
+            text +=
+                "\(row.count) spans, p50 \(HTMLText.escape(DurationText.format(nanoseconds: row.p50DurationNanoseconds)))"
             text += ", p99 \(HTMLText.escape(DurationText.format(nanoseconds: row.p99DurationNanoseconds)))</span>"
             text += "</figcaption>\n"
-            text += LatencyHistogramSVG.svg(id: "histogram-\(index)", name: row.name, durations: durations[row.name] ?? [])
+            text += LatencyHistogramSVG.svg(
+                id: "histogram-\(index)", name: row.name, durations: durations[row.name] ?? [])
             text += "</figure>\n"
         }
         return text + "</div>\n"
@@ -79,7 +81,8 @@ struct ReportPage {
     private func timelineSection() -> String {
         let trees = forest.slowestTraces(timelineCount)
         var text = "<h2>Slowest traces</h2>\n"
-        text += "<p class=\"legend\"><span class=\"key kind-server\"></span>server <span class=\"key kind-client\"></span>"
+        text +=
+            "<p class=\"legend\"><span class=\"key kind-server\"></span>server <span class=\"key kind-client\"></span>"
         text += "client <span class=\"key kind-internal\"></span>internal <span class=\"key error\"></span>error</p>\n"
         for (index, tree) in trees.enumerated() {
             let rootName = tree.primaryRootIndex.map { tree.nodes[$0].span.name } ?? "?"

@@ -49,7 +49,8 @@ struct VerifyCommand: TracekitSubcommand {
     static func describe(_ summary: LogFileSummary) -> String {
         let spans = "\(summary.spanCount) span\(summary.spanCount == 1 ? "" : "s")"
         let sessions = "\(summary.headerCount) writer session\(summary.headerCount == 1 ? "" : "s")"
-        let closing = summary.sawEndOfFileMarker ? "closed cleanly" : "no end-of-file marker (still open, or the writer stopped)"
+        let closing =
+            summary.sawEndOfFileMarker ? "closed cleanly" : "no end-of-file marker (still open, or the writer stopped)"
         var lines: [String] = []
         if summary.damages.isEmpty {
             lines.append("\(summary.path): intact: \(spans), \(sessions), \(summary.sizeBytes) bytes, \(closing)")

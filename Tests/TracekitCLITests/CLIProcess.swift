@@ -65,7 +65,8 @@ enum CLIProcess {
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let errorData = errorBox.wait()
-        return Output(status: process.terminationStatus, stdout: out, stderr: String(decoding: errorData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: out, stderr: String(decoding: errorData, as: UTF8.self))
     }
 
     /// The absolute path of `tool` on PATH, or `nil`.

@@ -54,7 +54,9 @@ struct LogFixture {
                 SpanRecord(
                     traceID: traceID, spanID: root, name: "request", kind: .server,
                     startUnixNanoseconds: start, durationNanoseconds: query + render + 2_000_000,
-                    attributes: ["http.route": "/items", "http.request.method": "GET", "http.response.status_code": 200]
+                    attributes: [
+                        "http.route": "/items", "http.request.method": "GET", "http.response.status_code": 200,
+                    ]
                 ))
         }
         return spans
