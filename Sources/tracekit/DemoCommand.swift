@@ -69,7 +69,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         var collector = SpanStatisticsCollector()
         let replayed = try DerivedMetrics.analyzer(createdUnixSeconds: 0, path: output)
-        let replay = try LogInput.read([output]) { span in
+        let replay = try LogInput.read([output], progress: .never) { span in
             collector.add(span)
             replayed.consume(span)
         }

@@ -19,12 +19,12 @@ enum DerivedMetrics {
     }
 
     /// The metrics derived from every span of `paths`, and what reading found.
-    static func replay(_ paths: [String]) throws(CLIError) -> (SpanAnalyzer, [LogFileSummary]) {
+    static func replay(_ paths: [String], progress: ProgressMode) throws(CLIError) -> (SpanAnalyzer, [LogFileSummary]) {
         let files = try LogInput.files(paths)
         let opened = try files.first.flatMap { (path) throws(CLIError) in try LogInput.firstHeader(path) }
         let created = Double(opened?.openedUnixNanoseconds ?? 0) / 1e9
         let analyzer = try analyzer(createdUnixSeconds: created, path: paths.first ?? "")
-        let summaries = try LogInput.read(files) { analyzer.consume($0) }
+        let summaries = try LogInput.read(files, progress: progress) { analyzer.consume($0) }
         return (analyzer, summaries)
     }
 }

@@ -28,6 +28,8 @@ struct DiffCommand: TracekitSubcommand {
     @Option(help: "The significance level of the Mann-Whitney test.")
     var alpha: Double = 0.05
 
+    @OptionGroup var progressOption: ProgressOption
+
     func validate() throws {
         if !(threshold >= 0 && threshold.isFinite) { throw ValidationError("--threshold must be a percentage >= 0.") }
         if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be between 0 and 1.") }
@@ -36,8 +38,8 @@ struct DiffCommand: TracekitSubcommand {
     func execute() throws(CLIError) -> Int32 {
         var baseline = LatencySamples()
         var candidate = LatencySamples()
-        let baseFiles = try LogInput.read([base]) { baseline.add($0) }
-        let newFiles = try LogInput.read([new]) { candidate.add($0) }
+        let baseFiles = try LogInput.read([base], progress: progressOption.progress) { baseline.add($0) }
+        let newFiles = try LogInput.read([new], progress: progressOption.progress) { candidate.add($0) }
         LogInput.warnAboutDamage(baseFiles + newFiles)
         var options = LatencyDiffOptions()
         options.thresholdPercent = threshold

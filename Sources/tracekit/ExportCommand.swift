@@ -32,8 +32,10 @@ struct ExportCommand: TracekitSubcommand {
     @Option(name: .shortAndLong, help: "Write here instead of stdout.")
     var output: String?
 
+    @OptionGroup var progressOption: ProgressOption
+
     func execute() throws(CLIError) -> Int32 {
-        let (spans, files) = try LogInput.spans([path])
+        let (spans, files) = try LogInput.spans([path], progress: progressOption.progress)
         LogInput.warnAboutDamage(files)
         let resource = files.lazy.compactMap(\.resource).first ?? Resource(serviceName: "unknown")
         let bytes: [UInt8]

@@ -51,11 +51,11 @@ enum LogInput {
     /// - Throws: `CLIError.cannotRead` or `.notATraceLog` for the first file that is unreadable or holds
     ///   neither a file header nor a span.
     static func read(
-        _ paths: [String], onSpan: (SpanRecord) -> Void
+        _ paths: [String], progress mode: ProgressMode, onSpan: (SpanRecord) -> Void
     ) throws(CLIError) -> [LogFileSummary] {
         let files = try files(paths)
         let sizes = files.map { fileSize($0) }
-        let progress = ProgressBar(totalBytes: sizes.reduce(0, +))
+        let progress = ProgressBar(totalBytes: sizes.reduce(0, +), mode: mode)
         defer { progress.finish() }
         var summaries: [LogFileSummary] = []
         var bytesBefore: Int64 = 0
@@ -70,13 +70,15 @@ enum LogInput {
     }
 
     /// All spans of `paths`, in file order, and the per-file summaries.
-    static func spans(_ paths: [String]) throws(CLIError) -> (spans: [SpanRecord], files: [LogFileSummary]) {
+    static func spans(
+        _ paths: [String], progress: ProgressMode
+    ) throws(CLIError) -> (spans: [SpanRecord], files: [LogFileSummary]) {
         var spans: [SpanRecord] = []
-        let files = try read(paths) { spans.append($0) }
+        let files = try read(paths, progress: progress) { spans.append($0) }
         return (spans, files)
     }
 
-    /// Reads one file; see `read(_:onSpan:)`.
+    /// Reads one file; see `read(_:progress:onSpan:)`.
     static func readFile(
         _ path: String, size: Int64, onSpan: (SpanRecord) -> Void, onProgress: (Int64) -> Void = { _ in }
     ) throws(CLIError) -> LogFileSummary {

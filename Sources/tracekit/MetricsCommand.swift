@@ -30,12 +30,14 @@ struct MetricsCommand: TracekitSubcommand {
     @Option(help: "prometheus (text 0.0.4), openmetrics (1.0, with exemplars) or json.")
     var format: Format = .prometheus
 
+    @OptionGroup var progressOption: ProgressOption
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
     }
 
     func execute() throws(CLIError) -> Int32 {
-        let (analyzer, files) = try DerivedMetrics.replay(paths)
+        let (analyzer, files) = try DerivedMetrics.replay(paths, progress: progressOption.progress)
         LogInput.warnAboutDamage(files)
         let registry = analyzer.registry
         switch format {

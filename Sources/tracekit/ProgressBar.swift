@@ -4,33 +4,39 @@ import Foundation
 
 /// Draws `[#####.....]  45%  12.3 MB / 27.0 MB` on stderr, at most ten times a second.
 ///
-/// Nothing is drawn when stderr is not a terminal (piped output stays clean) or the input is small
-/// (under `minimumBytes`), so short commands never flicker.
+/// In `auto` mode nothing is drawn when stderr is not a terminal (piped output stays clean) or the input is
+/// small (under `minimumBytes`), so short commands never flicker.
 final class ProgressBar {
     private let totalBytes: Int64
     private let enabled: Bool
-    private var lastDraw = ContinuousClock.now
+    private var lastDraw: ContinuousClock.Instant?
     private var drawn = false
     static let minimumBytes: Int64 = 4 << 20
 
-    init(totalBytes: Int64, isTerminal: Bool = StandardError.isTerminal) {
+    init(totalBytes: Int64, mode: ProgressMode, isTerminal: Bool = StandardError.isTerminal) {
         self.totalBytes = totalBytes
-        self.enabled = isTerminal && totalBytes >= Self.minimumBytes
+        switch mode {
+        case .auto: enabled = isTerminal && totalBytes >= Self.minimumBytes
+        case .always: enabled = true
+        case .never: enabled = false
+        }
     }
 
     /// Redraws the bar for `doneBytes` when a tenth of a second has passed since the last drawing.
     func update(doneBytes: Int64) {
         guard enabled else { return }
         let now = ContinuousClock.now
-        guard now - lastDraw >= .milliseconds(100) else { return }
+        if let lastDraw, now - lastDraw < .milliseconds(100) { return }
         lastDraw = now
         drawn = true
         StandardError.write("\r" + Self.line(doneBytes: doneBytes, totalBytes: totalBytes))
     }
 
-    /// Clears the bar's line.
+    /// Draws the finished bar once if it was never drawn (`always` on a small input), then clears its line.
     func finish() {
-        if drawn { StandardError.write("\r\u{1B}[K") }
+        guard enabled else { return }
+        if !drawn { StandardError.write("\r" + Self.line(doneBytes: totalBytes, totalBytes: totalBytes)) }
+        StandardError.write("\r\u{1B}[K")
     }
 
     /// The bar's text for `doneBytes` of `totalBytes`.

@@ -22,6 +22,8 @@ struct ReplayCommand: TracekitSubcommand {
     @Flag(help: "Print each span as one JSON object per line.")
     var json = false
 
+    @OptionGroup var progressOption: ProgressOption
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
     }
@@ -31,7 +33,7 @@ struct ReplayCommand: TracekitSubcommand {
         var output = BufferedOutput()
         defer { output.flush() }
         if files.count == 1 {
-            let summaries = try LogInput.read(files) { span in output.writeLine(line(span)) }
+            let summaries = try LogInput.read(files, progress: progressOption.progress) { span in output.writeLine(line(span)) }
             output.flush()
             LogInput.warnAboutDamage(summaries)
             return ExitStatus.success

@@ -23,13 +23,15 @@ struct ReportCommand: TracekitSubcommand {
     @Option(help: "How many of the slowest traces to draw.")
     var traces = 5
 
+    @OptionGroup var progressOption: ProgressOption
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
         if traces < 0 || traces > 100 { throw ValidationError("--traces must be 0...100.") }
     }
 
     func execute() throws(CLIError) -> Int32 {
-        let (spans, files) = try LogInput.spans(paths)
+        let (spans, files) = try LogInput.spans(paths, progress: progressOption.progress)
         LogInput.warnAboutDamage(files)
         let forest = TraceForest(spans)
         var durations: [String: [UInt64]] = [:]

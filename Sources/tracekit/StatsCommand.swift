@@ -21,13 +21,15 @@ struct StatsCommand: TracekitSubcommand {
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
 
+    @OptionGroup var progressOption: ProgressOption
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
     }
 
     func execute() throws(CLIError) -> Int32 {
         var collector = SpanStatisticsCollector()
-        let files = try LogInput.read(paths) { collector.add($0) }
+        let files = try LogInput.read(paths, progress: progressOption.progress) { collector.add($0) }
         LogInput.warnAboutDamage(files)
         let table = StatsTable(collector)
         print(json ? table.renderJSON() : table.renderText(), terminator: json ? "\n" : "")

@@ -27,6 +27,8 @@ struct TreeCommand: TracekitSubcommand {
     @Flag(help: "Print every trace, slowest first.")
     var all = false
 
+    @OptionGroup var progressOption: ProgressOption
+
     func validate() throws {
         if let trace, TraceID(hexString: trace) == nil {
             throw ValidationError("--trace must be 32 hex digits, got '\(trace)'.")
@@ -35,7 +37,7 @@ struct TreeCommand: TracekitSubcommand {
     }
 
     func execute() throws(CLIError) -> Int32 {
-        let (spans, files) = try LogInput.spans([path])
+        let (spans, files) = try LogInput.spans([path], progress: progressOption.progress)
         LogInput.warnAboutDamage(files)
         let forest = TraceForest(spans)
         if let trace, let traceID = TraceID(hexString: trace) {

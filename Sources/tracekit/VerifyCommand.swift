@@ -16,6 +16,8 @@ struct VerifyCommand: TracekitSubcommand {
     @Argument(help: "Log files or directories of .tklog files.")
     var paths: [String]
 
+    @OptionGroup var progressOption: ProgressOption
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
     }
@@ -33,7 +35,12 @@ struct VerifyCommand: TracekitSubcommand {
             }
             for file in files {
                 do {
-                    let summary = try LogInput.readFile(file, size: LogInput.fileSize(file), onSpan: { _ in })
+                    let size = LogInput.fileSize(file)
+                    let progress = ProgressBar(totalBytes: size, mode: progressOption.progress)
+                    defer { progress.finish() }
+                    let summary = try LogInput.readFile(file, size: size, onSpan: { _ in }) { offset in
+                        progress.update(doneBytes: offset)
+                    }
                     print(Self.describe(summary))
                     if !summary.damages.isEmpty, status == ExitStatus.success { status = ExitStatus.findings }
                 } catch {
