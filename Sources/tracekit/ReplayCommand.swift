@@ -33,7 +33,9 @@ struct ReplayCommand: TracekitSubcommand {
         var output = BufferedOutput()
         defer { output.flush() }
         if files.count == 1 {
-            let summaries = try LogInput.read(files, progress: progressOption.progress) { span in output.writeLine(line(span)) }
+            let summaries = try LogInput.read(files, progress: progressOption.progress) { span in
+                output.writeLine(line(span))
+            }
             output.flush()
             LogInput.warnAboutDamage(summaries)
             return ExitStatus.success

@@ -46,7 +46,8 @@ struct StatsTable {
             }
             text += out + "\n"
         }
-        if shown.count < rows.count { text += "(\(rows.count - shown.count) more names)\n" }
+        let hidden = rows.count - shown.count
+        if hidden > 0 { text += "(\(hidden) more name\(hidden == 1 ? "" : "s"))\n" }
         return text
     }
 

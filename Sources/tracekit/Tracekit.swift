@@ -15,12 +15,12 @@ struct Tracekit: AsyncParsableCommand {
 
             A PATH may be a log file or a directory (its .tklog files, rotated ones included). Damaged \
             blocks are reported on stderr and skipped; the commands carry on with the spans that remain. \
-            A progress bar is drawn on stderr when it is a terminal and the input is large.
+            A progress bar is drawn on stderr when it is a terminal and the input is large (--progress).
 
             EXIT CODES
               0   success (verify: every block intact; diff: no significant slowdown)
               1   verify: damage found; diff: a significant slowdown beyond the threshold
-              2   a file cannot be read or written, is not a TraceKit log, or a trace id is unknown
+              2   a file cannot be read or written, is not a TraceKit log, or --trace is unknown
               64  bad command line (unknown flag, missing or malformed argument)
             """,
         version: "0.1.0",
