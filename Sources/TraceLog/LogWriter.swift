@@ -36,7 +36,8 @@ public final class LogWriter: SpanSink {
     /// Opens (or creates) the log at `path` for appending and starts the writer thread.
     ///
     /// An existing file keeps every complete block; a torn tail is cut off and reported in `recovery`.
-    /// `onError` is called on the writer thread for every failure (also available as `lastError`).
+    /// `onError` is called on the writer thread for every failure (also available as `lastError`); it must not
+    /// call `flush()` or `shutdown()` on this writer (they wait for that very thread).
     ///
     /// - Throws: `TraceLogError.cannotOpen` if the file cannot be opened or created.
     public init(
