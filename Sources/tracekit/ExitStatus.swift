@@ -1,15 +1,6 @@
 // ExitStatus: the exit codes `tracekit` documents, and how a failed command reports its error.
 
 import ArgumentParser
-import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The exit codes listed in `tracekit --help` and Docs/CLI.md.
 enum ExitStatus {
@@ -38,14 +29,4 @@ extension TracekitSubcommand {
         }
         if status != ExitStatus.success { throw ExitCode(status) }
     }
-}
-
-/// Writes to stderr, for errors, warnings and the progress bar.
-enum StandardError {
-    static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
-
-    /// Whether stderr is a terminal (then progress is drawn).
-    static var isTerminal: Bool { isatty(2) == 1 }
 }
