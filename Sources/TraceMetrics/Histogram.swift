@@ -77,28 +77,28 @@ public final class Histogram: @unchecked Sendable {
         exemplars.withLock { $0[index] = RecordedExemplar(exemplar: exemplar, value: value) }
     }
 
-    /// Records a duration given in nanoseconds (observed as seconds), keeping the sum exact, and keeps `exemplar`
-    /// if it is the slowest of its bucket so far (ties: the smaller exemplar labels), so that the same durations
-    /// give the same exposition whatever order they arrive in. Span analysis uses this.
+    /// Records a duration given in nanoseconds (observed as seconds), keeping the sum exact, and keeps the
+    /// exemplar if it is the slowest of its bucket so far (ties: the smaller exemplar labels), so that the same
+    /// durations give the same exposition whatever order they arrive in. `exemplar` is only evaluated when the
+    /// observation would become the bucket's exemplar. Span analysis uses this.
     ///
     /// ```swift
-    /// latency.observe(nanoseconds: span.durationNanoseconds, exemplar: try Exemplar(traceID: t, spanID: s))
+    /// latency.observe(nanoseconds: span.durationNanoseconds, exemplar: try? Exemplar(traceID: t, spanID: s))
     /// ```
-    public func observe(nanoseconds: UInt64, exemplar: Exemplar?) {
+    public func observe(nanoseconds: UInt64, exemplar: @autoclosure () -> Exemplar?) {
         let seconds = Double(nanoseconds) / 1_000_000_000
         let index = bucketIndex(seconds)
         counts[index].wrappingAdd(1, ordering: .relaxed)
         sumNanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
-        guard let exemplar else { return }
         exemplars.withLock { slots in
-            if let current = slots[index] {
-                guard
-                    seconds > current.value
-                        || (seconds == current.value
-                            && exemplar.labelValues.lexicographicallyPrecedes(current.exemplar.labelValues))
-                else { return }
+            if let current = slots[index], seconds < current.value { return }
+            guard let candidate = exemplar() else { return }
+            if let current = slots[index], seconds == current.value,
+                !candidate.labelValues.lexicographicallyPrecedes(current.exemplar.labelValues)
+            {
+                return
             }
-            slots[index] = RecordedExemplar(exemplar: exemplar, value: seconds)
+            slots[index] = RecordedExemplar(exemplar: candidate, value: seconds)
         }
     }
 
