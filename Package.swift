@@ -13,11 +13,13 @@ let package = Package(
         .library(name: "TraceKitBridges", targets: ["TraceKitBridges"]),
         .library(name: "TraceExport", targets: ["TraceExport"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        .executable(name: "tracekit", targets: ["tracekit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev); used by the trace log.
@@ -44,8 +46,28 @@ let package = Package(
         ),
         .target(name: "TraceAnalysis", dependencies: ["TraceKit", "TraceMetrics"]),
 
+        // The command-line tool: demo, verify, replay, tree, stats, metrics, diff, export, report.
+        .executableTarget(
+            name: "tracekit",
+            dependencies: [
+                "TraceKit", "TraceLog", "TraceAnalysis", "TraceMetrics", "TraceExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Runnable samples, one per seed layer (Docs/CLI.md lists them).
         .executableTarget(
             name: "NestedSpans", dependencies: ["TraceKit", "TraceKitTesting"], path: "Samples/NestedSpans"),
+        .executableTarget(
+            name: "KernelSyscalls", dependencies: ["TraceKit", "TraceLog"], path: "Samples/KernelSyscalls"),
+        .executableTarget(
+            name: "BackendRequests", dependencies: ["TraceKit", "TraceAnalysis", "TraceMetrics"],
+            path: "Samples/BackendRequests"),
+        .executableTarget(
+            name: "AIService", dependencies: ["TraceKit", "TraceAnalysis", "TraceKitTesting"],
+            path: "Samples/AIService"),
+        .executableTarget(
+            name: "UITools", dependencies: ["TraceKit", "TraceAnalysis", "TraceMetrics"], path: "Samples/UITools"),
 
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
@@ -67,5 +89,7 @@ let package = Package(
             name: "TraceAnalysisTests",
             dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting", "TraceMetrics", "TraceLog"]
         ),
+        // End-to-end tests that run the built `tracekit` binary; they write their input logs with TraceLog.
+        .testTarget(name: "TracekitCLITests", dependencies: ["TraceKit", "TraceLog"]),
     ]
 )
