@@ -1,8 +1,8 @@
 // LogWriter: the SpanSink that writes finished spans to a trace log, doing all the work on its own thread.
 
 import Synchronization
-import TraceSync
 import TraceKit
+import TraceSync
 
 #if canImport(Glibc)
     import Glibc

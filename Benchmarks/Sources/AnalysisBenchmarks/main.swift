@@ -132,7 +132,9 @@ print("| replay + derive (LogReader -> SpanAnalyzer) | \(replayMedian) s | \(Int
 print("| replay only (LogReader, decode every span) | \(decodeMedian) s | \(Int(Double(count) / decodeMedian)) |")
 print("| gzip -dc > /dev/null, same file | \(gzipMedian) s | \(Int(Double(count) / gzipMedian)) |")
 print("| speed of replay + derive relative to gzip -dc | \(gzipMedian / replayMedian)x | target >= 0.5x |")
-print("derived families: \(registry.familyNames.count), exposition \(registry.exposition(.prometheusText).utf8.count) bytes")
+print(
+    "derived families: \(registry.familyNames.count), exposition \(registry.exposition(.prometheusText).utf8.count) bytes"
+)
 
 // 2. The live analyzer's cost per span (spans already in memory, one thread).
 let recorder = TraceRecorder(TraceConfiguration(service: "bench"))
