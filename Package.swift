@@ -13,11 +13,14 @@ let package = Package(
         .library(name: "TraceKitBridges", targets: ["TraceKitBridges"]),
         .library(name: "TraceExport", targets: ["TraceExport"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        .library(name: "TraceKitHTTP", targets: ["TraceKitHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev); used by the trace log.
@@ -30,7 +33,7 @@ let package = Package(
         .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
         .target(name: "TraceLog", dependencies: ["TraceKit", "CZlib"]),
         .target(name: "TraceMetrics"),
-        .target(name: "TraceExport", dependencies: ["TraceKit"]),
+        .target(name: "TraceExport", dependencies: ["TraceKit", "TraceMetrics"]),
         .target(
             name: "TraceKitBridges",
             dependencies: [
@@ -38,6 +41,19 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                "TraceMetrics",
+            ]
+        ),
+        // The /metrics endpoint and HTTP server instrumentation on Hummingbird 2.
+        .target(
+            name: "TraceKitHTTP",
+            dependencies: [
+                "TraceKit", "TraceMetrics", "TraceKitBridges", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "TraceAnalysis", dependencies: ["TraceKit"]),
@@ -55,6 +71,18 @@ let package = Package(
             name: "TraceKitBridgesTests",
             dependencies: [
                 "TraceKitBridges", "TraceKit", "TraceKitTesting",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TraceKitHTTPTests",
+            dependencies: [
+                "TraceKitHTTP", "TraceKitBridges", "TraceMetrics", "TraceKit", "TraceLog", "TraceExport",
+                "TraceKitTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

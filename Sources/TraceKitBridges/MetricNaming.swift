@@ -1,0 +1,76 @@
+// MetricNaming: how swift-metrics labels and dimensions become TraceKit metric names and label names.
+
+import TraceMetrics
+
+/// Maps swift-metrics labels (`hb.requests`) and dimension keys (`http.route`) to Prometheus names.
+///
+/// Without a rule a label is sanitised (`http.server.request.duration` becomes `http_server_request_duration`, and a
+/// timer gets `_seconds`); a rule renames the metric and its labels, so a library's metrics can carry the names a
+/// dashboard expects.
+///
+/// ```swift
+/// var naming = MetricNaming.hummingbird(prefix: "backend")
+/// naming.rules["jobs.done"] = .init(name: "worker_jobs_total", labelNames: ["queue.name": "queue"])
+/// ```
+public struct MetricNaming: Sendable {
+    /// How one swift-metrics label is renamed.
+    public struct Rule: Sendable {
+        /// The Prometheus metric name.
+        public var name: String
+        /// Dimension key to label name; keys not listed are sanitised.
+        public var labelNames: [String: String]
+        /// Histogram buckets for recorders and timers of this label; `nil` uses the factory's default.
+        public var buckets: [Double]?
+
+        /// Creates a rule.
+        public init(name: String, labelNames: [String: String] = [:], buckets: [Double]? = nil) {
+            self.name = name
+            self.labelNames = labelNames
+            self.buckets = buckets
+        }
+    }
+
+    /// Rules by swift-metrics label.
+    public var rules: [String: Rule]
+
+    /// Creates a naming with the given rules.
+    public init(rules: [String: Rule] = [:]) {
+        self.rules = rules
+    }
+
+    /// Names for Hummingbird 2's `MetricsMiddleware`, mapped to the seed's backend names under `prefix`:
+    /// `hb.requests` to `<prefix>_http_requests_total`, `http.server.request.duration` to
+    /// `<prefix>_http_request_duration_seconds`, both labelled `method`, `route` and `status`.
+    ///
+    /// ```swift
+    /// MetricsSystem.bootstrap(TraceKitMetricsFactory(registry: registry, naming: .hummingbird(prefix: "backend")))
+    /// ```
+    public static func hummingbird(prefix: String = "backend") -> MetricNaming {
+        let request = [
+            "http.request.method": "method", "http.route": "route", "http.response.status_code": "status",
+        ]
+        return MetricNaming(rules: [
+            "hb.requests": Rule(name: "\(prefix)_http_requests_total", labelNames: request),
+            "http.server.request.duration": Rule(name: "\(prefix)_http_request_duration_seconds", labelNames: request),
+            "hb.request.errors": Rule(
+                name: "\(prefix)_http_request_errors_total",
+                labelNames: ["http.request.method": "method", "http.route": "route", "error.type": "status"]),
+            "http.server.active_requests": Rule(
+                name: "\(prefix)_http_active_requests", labelNames: ["http.request.method": "method"]),
+        ])
+    }
+
+    /// The metric name and labels for one swift-metrics handler.
+    func resolve(
+        label: String, dimensions: [(String, String)], isTimer: Bool
+    ) -> (name: String, labels: [String: String], buckets: [Double]?) {
+        let rule = rules[label]
+        var name = rule?.name ?? PrometheusName.metric(label)
+        if rule == nil, isTimer, !name.hasSuffix("_seconds") { name += "_seconds" }
+        var labels: [String: String] = [:]
+        for (key, value) in dimensions {
+            labels[rule?.labelNames[key] ?? PrometheusName.label(key)] = value
+        }
+        return (name, labels, rule?.buckets)
+    }
+}
