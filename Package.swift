@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TraceAnalysis", dependencies: ["TraceKit"]),
+        .target(name: "TraceAnalysis", dependencies: ["TraceKit", "TraceMetrics"]),
 
         .executableTarget(
             name: "NestedSpans", dependencies: ["TraceKit", "TraceKitTesting"], path: "Samples/NestedSpans"),
@@ -64,7 +64,8 @@ let package = Package(
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
         // A child process the trace log tests kill mid-write and run under a file-size limit.
-        .executableTarget(name: "TraceLogCrashChild", dependencies: ["TraceLog", "TraceKit"], path: "Tests/TraceLogCrashChild"),
+        .executableTarget(
+            name: "TraceLogCrashChild", dependencies: ["TraceLog", "TraceKit"], path: "Tests/TraceLogCrashChild"),
         .testTarget(name: "TraceMetricsTests", dependencies: ["TraceMetrics"]),
         .testTarget(name: "TraceExportTests", dependencies: ["TraceExport", "TraceKit", "TraceKitTesting"]),
         .testTarget(
@@ -91,6 +92,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting"]),
+        .testTarget(
+            name: "TraceAnalysisTests",
+            dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting", "TraceMetrics", "TraceLog"]
+        ),
     ]
 )

@@ -25,6 +25,9 @@ public final class Histogram: @unchecked Sendable {
     /// Non-cumulative counts, one per finite bound plus one for `+Inf`.
     let counts: UnsafeMutablePointer<Atomic<Int>>
     let sumBits = Atomic<UInt64>(0)
+    /// The part of the sum observed as whole nanoseconds, kept exactly: integer addition does not depend on the
+    /// order observations arrive in, so the same durations give the same text whoever observed them.
+    let sumNanoseconds = Atomic<UInt64>(0)
     let exemplars: Mutex<[RecordedExemplar?]>
 
     init(upperBounds: [Double]) {
@@ -74,6 +77,31 @@ public final class Histogram: @unchecked Sendable {
         exemplars.withLock { $0[index] = RecordedExemplar(exemplar: exemplar, value: value) }
     }
 
+    /// Records a duration given in nanoseconds (observed as seconds), keeping the sum exact, and keeps `exemplar`
+    /// if it is the slowest of its bucket so far (ties: the smaller exemplar labels), so that the same durations
+    /// give the same exposition whatever order they arrive in. Span analysis uses this.
+    ///
+    /// ```swift
+    /// latency.observe(nanoseconds: span.durationNanoseconds, exemplar: try Exemplar(traceID: t, spanID: s))
+    /// ```
+    public func observe(nanoseconds: UInt64, exemplar: Exemplar?) {
+        let seconds = Double(nanoseconds) / 1_000_000_000
+        let index = bucketIndex(seconds)
+        counts[index].wrappingAdd(1, ordering: .relaxed)
+        sumNanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
+        guard let exemplar else { return }
+        exemplars.withLock { slots in
+            if let current = slots[index] {
+                guard
+                    seconds > current.value
+                        || (seconds == current.value
+                            && exemplar.labelValues.lexicographicallyPrecedes(current.exemplar.labelValues))
+                else { return }
+            }
+            slots[index] = RecordedExemplar(exemplar: exemplar, value: seconds)
+        }
+    }
+
     /// Observes the seconds elapsed since `timer` started; see ``MetricTimer``.
     ///
     /// ```swift
@@ -109,7 +137,7 @@ public final class Histogram: @unchecked Sendable {
             cumulative.append(running)
         }
         return HistogramSnapshot(
-            upperBounds: upperBounds, cumulativeCounts: cumulative, sum: sumBits.loadDouble(),
+            upperBounds: upperBounds, cumulativeCounts: cumulative, sum: sum,
             exemplars: exemplars.withLock { $0 })
     }
 
@@ -129,7 +157,11 @@ public final class Histogram: @unchecked Sendable {
     /// ```swift
     /// print(latency.sum / Double(latency.count))  // mean
     /// ```
-    public var sum: Double { sumBits.loadDouble() }
+    public var sum: Double {
+        let nanoseconds = sumNanoseconds.load(ordering: .relaxed)
+        let seconds = sumBits.loadDouble()
+        return nanoseconds == 0 ? seconds : seconds + Double(nanoseconds) / 1_000_000_000
+    }
 }
 
 /// A read-out of one histogram series.
