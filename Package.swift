@@ -83,7 +83,7 @@ let package = Package(
             name: "TraceKitHTTPTests",
             dependencies: [
                 "TraceKitHTTP", "TraceKitBridges", "TraceMetrics", "TraceKit", "TraceLog", "TraceExport",
-                "TraceKitTesting",
+                "TraceKitTesting", "TraceAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),

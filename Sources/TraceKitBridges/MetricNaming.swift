@@ -19,13 +19,19 @@ public struct MetricNaming: Sendable {
         public var name: String
         /// Dimension key to label name; keys not listed are sanitised.
         public var labelNames: [String: String]
+        /// Dimension keys left out of the labels (their series are merged), for a schema with fewer labels.
+        public var droppedDimensions: Set<String>
         /// Histogram buckets for recorders and timers of this label; `nil` uses the factory's default.
         public var buckets: [Double]?
 
         /// Creates a rule.
-        public init(name: String, labelNames: [String: String] = [:], buckets: [Double]? = nil) {
+        public init(
+            name: String, labelNames: [String: String] = [:], droppedDimensions: Set<String> = [],
+            buckets: [Double]? = nil
+        ) {
             self.name = name
             self.labelNames = labelNames
+            self.droppedDimensions = droppedDimensions
             self.buckets = buckets
         }
     }
@@ -39,22 +45,26 @@ public struct MetricNaming: Sendable {
     }
 
     /// Names for Hummingbird 2's `MetricsMiddleware`, mapped to the seed's backend names under `prefix`:
-    /// `hb.requests` to `<prefix>_http_requests_total`, `http.server.request.duration` to
-    /// `<prefix>_http_request_duration_seconds`, both labelled `method`, `route` and `status`.
+    /// `hb.requests` to `<prefix>_http_requests_total{method,path,status}` and `http.server.request.duration` to
+    /// `<prefix>_http_request_duration_seconds{method,path}`, where `path` is the route pattern (`/apps/{id}`).
+    /// These are the labels the span analyzer's seed rules derive from server spans, so a registry fed by the
+    /// middleware and one derived from the same requests' spans have the same schema.
     ///
     /// ```swift
     /// MetricsSystem.bootstrap(TraceKitMetricsFactory(registry: registry, naming: .hummingbird(prefix: "backend")))
     /// ```
     public static func hummingbird(prefix: String = "backend") -> MetricNaming {
         let request = [
-            "http.request.method": "method", "http.route": "route", "http.response.status_code": "status",
+            "http.request.method": "method", "http.route": "path", "http.response.status_code": "status",
         ]
         return MetricNaming(rules: [
             "hb.requests": Rule(name: "\(prefix)_http_requests_total", labelNames: request),
-            "http.server.request.duration": Rule(name: "\(prefix)_http_request_duration_seconds", labelNames: request),
+            "http.server.request.duration": Rule(
+                name: "\(prefix)_http_request_duration_seconds", labelNames: request,
+                droppedDimensions: ["http.response.status_code"]),
             "hb.request.errors": Rule(
                 name: "\(prefix)_http_request_errors_total",
-                labelNames: ["http.request.method": "method", "http.route": "route", "error.type": "status"]),
+                labelNames: ["http.request.method": "method", "http.route": "path", "error.type": "status"]),
             "http.server.active_requests": Rule(
                 name: "\(prefix)_http_active_requests", labelNames: ["http.request.method": "method"]),
         ])
@@ -63,14 +73,16 @@ public struct MetricNaming: Sendable {
     /// The metric name and labels for one swift-metrics handler.
     func resolve(
         label: String, dimensions: [(String, String)], isTimer: Bool
-    ) -> (name: String, labels: [String: String], buckets: [Double]?) {
+    ) -> (name: String, labels: [String: String], keptDimensions: Int, buckets: [Double]?) {
         let rule = rules[label]
         var name = rule?.name ?? PrometheusName.metric(label)
         if rule == nil, isTimer, !name.hasSuffix("_seconds") { name += "_seconds" }
         var labels: [String: String] = [:]
-        for (key, value) in dimensions {
+        var kept = 0
+        for (key, value) in dimensions where rule?.droppedDimensions.contains(key) != true {
             labels[rule?.labelNames[key] ?? PrometheusName.label(key)] = value
+            kept += 1
         }
-        return (name, labels, rule?.buckets)
+        return (name, labels, kept, rule?.buckets)
     }
 }

@@ -126,7 +126,7 @@ public final class TraceKitMetricsFactory: MetricsFactory {
     ) -> Handler {
         let resolved = naming.resolve(label: label, dimensions: dimensions, isTimer: isTimer)
         do throws(MetricsRegistryError) {
-            guard resolved.labels.count == dimensions.count else {
+            guard resolved.labels.count == resolved.keptDimensions else {
                 let names = dimensions.map { $0.0 }
                 let repeated = names.first { name in names.filter { $0 == name }.count > 1 } ?? label
                 throw MetricsRegistryError.duplicateLabelName(metric: resolved.name, label: repeated)

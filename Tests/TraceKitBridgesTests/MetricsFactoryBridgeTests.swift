@@ -116,10 +116,10 @@ import TraceMetrics
         Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, factory: factory)
             .recordMilliseconds(12)
         let text = registry.exposition(.prometheusText)
-        #expect(text.contains("backend_http_requests_total{method=\"GET\",route=\"/apps/{id}\",status=\"200\"} 1\n"))
+        #expect(text.contains("backend_http_requests_total{method=\"GET\",path=\"/apps/{id}\",status=\"200\"} 1\n"))
         #expect(
             text.contains(
-                "backend_http_request_duration_seconds_count{method=\"GET\",route=\"/apps/{id}\",status=\"200\"} 1\n"))
+                "backend_http_request_duration_seconds_count{method=\"GET\",path=\"/apps/{id}\"} 1\n"))
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Metrics
 import Testing
+import TraceAnalysis
 import TraceKit
 import TraceKitBridges
 import TraceKitHTTP
@@ -48,7 +49,7 @@ struct Boom: Error {}
             #expect(failed.status == 500)
             let refused = try await RawHTTPClient.request(port: port, path: "/si/teapot")
             #expect(refused.status == 400)
-            let counted = "backend_http_requests_total{method=\"GET\",route=\"/si/count/{id}\",status=\"200\"} 3\n"
+            let counted = "backend_http_requests_total{method=\"GET\",path=\"/si/count/{id}\",status=\"200\"} 3\n"
             #expect(try await SharedInstrumentation.eventually { registry.exposition().contains(counted) })
             let text = try await RawHTTPClient.request(port: port).text
             #expect(text.contains(counted))
@@ -56,15 +57,15 @@ struct Boom: Error {}
             #expect(!text.contains("/si/count/1"))
             #expect(
                 text.contains(
-                    "backend_http_request_duration_seconds_count{method=\"GET\",route=\"/si/count/{id}\",status=\"200\"} 3\n"
+                    "backend_http_request_duration_seconds_count{method=\"GET\",path=\"/si/count/{id}\"} 3\n"
                 ))
             // Failed requests are timed too (Hummingbird's middleware alone skips them).
             #expect(
                 text.contains(
-                    "backend_http_request_duration_seconds_count{method=\"GET\",route=\"/si/fail\",status=\"500\"} 1\n")
+                    "backend_http_request_duration_seconds_count{method=\"GET\",path=\"/si/fail\"} 1\n")
             )
             #expect(
-                text.contains("backend_http_requests_total{method=\"GET\",route=\"/si/teapot\",status=\"400\"} 1\n"))
+                text.contains("backend_http_requests_total{method=\"GET\",path=\"/si/teapot\",status=\"400\"} 1\n"))
         }
     }
 

@@ -57,6 +57,15 @@ enum SharedInstrumentation {
                 registry: registry, collector: collector, logWriter: logWriter, logPath: logPath, recorder: recorder))
     }()
 
+    /// Waits (up to 5 s) until the shared collector holds `count` spans matching `filter`, and returns them.
+    static func waitForSpans(
+        count: Int, _ filter: @escaping (SpanRecord) -> Bool
+    ) async throws -> [SpanRecord] {
+        let collector = try environment().collector
+        _ = try await eventually { collector.spans.filter(filter).count >= count }
+        return collector.spans.filter(filter)
+    }
+
     /// Waits (up to 5 s) until `condition` holds; for metrics recorded after the response was written.
     static func eventually(_ condition: () -> Bool) async throws -> Bool {
         for _ in 0..<500 {
