@@ -57,6 +57,14 @@ public final class OTLPHTTPExporter: SpanSink {
         public var failed: Int
         /// Retried attempts.
         public var retries: Int
+
+        /// Creates statistics (for comparisons in tests).
+        public init(exported: Int, dropped: Int, failed: Int, retries: Int) {
+            self.exported = exported
+            self.dropped = dropped
+            self.failed = failed
+            self.retries = retries
+        }
     }
 
     /// The endpoint spans are posted to.
