@@ -7,8 +7,8 @@ import Foundation
 #endif
 
 /// One TCP connection to 127.0.0.1 with a receive timeout; sends raw bytes, reads a response or until close.
-final class RawHTTPClient {
-    // Not Sendable on purpose: one connection belongs to one thread.
+final class RawHTTPClient: @unchecked Sendable {
+    // @unchecked Sendable: tests hand a connection from thread to thread but never use it from two at once.
     struct Response {
         var status: Int
         var headers: [String: String]
