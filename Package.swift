@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "TraceKitHTTP",
             dependencies: [
-                "TraceKit", "TraceMetrics", "TraceKitBridges", "CZlib",
+                "TraceKit", "TraceMetrics", "TraceKitBridges", "TraceLog", "TraceAnalysis", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -46,7 +46,8 @@ import TraceMetrics
     @Test func tooManyHeaderFieldsAreRefused() async throws {
         try await withMetricsServer(try sampleRegistry()) { port in
             let fields = (0..<500).map { "X-F\($0): v\r\n" }.joined()
-            let answer = try await Self.exchange(port: port, Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\(fields)\r\n".utf8))
+            let answer = try await Self.exchange(
+                port: port, Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\(fields)\r\n".utf8))
             #expect(answer.hasPrefix("HTTP/1.1 431") || answer.hasPrefix("HTTP/1.1 400"), "\(answer.prefix(80))")
             #expect(try await Self.scrapeSucceeds(port: port))
         }
