@@ -61,6 +61,21 @@ let package = Package(
         .executableTarget(
             name: "NestedSpans", dependencies: ["TraceKit", "TraceKitTesting"], path: "Samples/NestedSpans"),
 
+        // A Hummingbird service with the seed's backend metrics on /metrics and its spans in a trace log.
+        .executableTarget(
+            name: "BackendService",
+            dependencies: [
+                "TraceKit", "TraceKitBridges", "TraceKitHTTP", "TraceLog", "TraceMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Samples/BackendService"
+        ),
+
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
         // A child process the trace log tests kill mid-write and run under a file-size limit.

@@ -38,17 +38,22 @@ public struct MetricNaming: Sendable {
 
     /// Rules by swift-metrics label.
     public var rules: [String: Rule]
+    /// swift-metrics labels not recorded at all (their handlers do nothing); not a conflict.
+    public var ignoredLabels: Set<String>
 
     /// Creates a naming with the given rules.
-    public init(rules: [String: Rule] = [:]) {
+    public init(rules: [String: Rule] = [:], ignoredLabels: Set<String> = []) {
         self.rules = rules
+        self.ignoredLabels = ignoredLabels
     }
 
     /// Names for Hummingbird 2's `MetricsMiddleware`, mapped to the seed's backend names under `prefix`:
     /// `hb.requests` to `<prefix>_http_requests_total{method,path,status}` and `http.server.request.duration` to
     /// `<prefix>_http_request_duration_seconds{method,path}`, where `path` is the route pattern (`/apps/{id}`).
     /// These are the labels the span analyzer's seed rules derive from server spans, so a registry fed by the
-    /// middleware and one derived from the same requests' spans have the same schema.
+    /// middleware and one derived from the same requests' spans have the same schema. `hb.request.errors` is
+    /// ignored: with ``TraceKitHTTP``'s error-response middleware every failure reaches the metrics middleware as a
+    /// response, so failures are the `status` >= 400 series of the request counter instead.
     ///
     /// ```swift
     /// MetricsSystem.bootstrap(TraceKitMetricsFactory(registry: registry, naming: .hummingbird(prefix: "backend")))
@@ -57,17 +62,15 @@ public struct MetricNaming: Sendable {
         let request = [
             "http.request.method": "method", "http.route": "path", "http.response.status_code": "status",
         ]
-        return MetricNaming(rules: [
-            "hb.requests": Rule(name: "\(prefix)_http_requests_total", labelNames: request),
-            "http.server.request.duration": Rule(
-                name: "\(prefix)_http_request_duration_seconds", labelNames: request,
-                droppedDimensions: ["http.response.status_code"]),
-            "hb.request.errors": Rule(
-                name: "\(prefix)_http_request_errors_total",
-                labelNames: ["http.request.method": "method", "http.route": "path", "error.type": "status"]),
-            "http.server.active_requests": Rule(
-                name: "\(prefix)_http_active_requests", labelNames: ["http.request.method": "method"]),
-        ])
+        return MetricNaming(
+            rules: [
+                "hb.requests": Rule(name: "\(prefix)_http_requests_total", labelNames: request),
+                "http.server.request.duration": Rule(
+                    name: "\(prefix)_http_request_duration_seconds", labelNames: request,
+                    droppedDimensions: ["http.response.status_code"]),
+                "http.server.active_requests": Rule(
+                    name: "\(prefix)_http_active_requests", labelNames: ["http.request.method": "method"]),
+            ], ignoredLabels: ["hb.request.errors"])
     }
 
     /// The metric name and labels for one swift-metrics handler.

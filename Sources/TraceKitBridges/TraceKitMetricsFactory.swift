@@ -124,6 +124,7 @@ public final class TraceKitMetricsFactory: MetricsFactory {
             _ name: String, _ labelNames: [String], _ buckets: [Double]
         ) throws(MetricsRegistryError) -> ([String: String]) throws(MetricsRegistryError) -> Handler
     ) -> Handler {
+        if naming.ignoredLabels.contains(label) { return rejected }
         let resolved = naming.resolve(label: label, dimensions: dimensions, isTimer: isTimer)
         do throws(MetricsRegistryError) {
             guard resolved.labels.count == resolved.keptDimensions else {

@@ -115,8 +115,11 @@ import TraceMetrics
         Counter(label: "hb.requests", dimensions: dimensions, factory: factory).increment()
         Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, factory: factory)
             .recordMilliseconds(12)
+        Counter(label: "hb.request.errors", dimensions: dimensions, factory: factory).increment()
         let text = registry.exposition(.prometheusText)
         #expect(text.contains("backend_http_requests_total{method=\"GET\",path=\"/apps/{id}\",status=\"200\"} 1\n"))
+        #expect(!text.contains("error"))
+        #expect(factory.conflicts.isEmpty)
         #expect(
             text.contains(
                 "backend_http_request_duration_seconds_count{method=\"GET\",path=\"/apps/{id}\"} 1\n"))
