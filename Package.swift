@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TraceExport", targets: ["TraceExport"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
         .library(name: "TraceKitHTTP", targets: ["TraceKitHTTP"]),
+        .executable(name: "tracekit", targets: ["tracekit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev); used by the trace log.
@@ -29,11 +31,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "TraceKit"),
+        // A pthread-backed lock that ThreadSanitizer understands; package-internal, shared by the core modules.
+        .target(name: "TraceSync"),
+        .target(name: "TraceKit", dependencies: ["TraceSync"]),
         .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
-        .target(name: "TraceLog", dependencies: ["TraceKit", "CZlib"]),
-        .target(name: "TraceMetrics"),
-        .target(name: "TraceExport", dependencies: ["TraceKit", "TraceMetrics"]),
+        .target(name: "TraceLog", dependencies: ["TraceKit", "TraceSync", "CZlib"]),
+        .target(name: "TraceMetrics", dependencies: ["TraceSync"]),
+        .target(name: "TraceExport", dependencies: ["TraceKit", "TraceMetrics", "TraceSync"]),
         .target(
             name: "TraceKitBridges",
             dependencies: [
@@ -58,8 +62,32 @@ let package = Package(
         ),
         .target(name: "TraceAnalysis", dependencies: ["TraceKit", "TraceMetrics"]),
 
+        // The command-line tool: demo, verify, replay, tree, stats, metrics, diff, export, report.
+        .executableTarget(
+            name: "tracekit",
+            dependencies: [
+                "TraceKit", "TraceLog", "TraceAnalysis", "TraceMetrics", "TraceExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // For `tracekit serve` (ServeCommand.swift): the /metrics server and its service group.
+                "TraceKitHTTP",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Runnable samples, one per seed layer (Docs/CLI.md lists them).
         .executableTarget(
             name: "NestedSpans", dependencies: ["TraceKit", "TraceKitTesting"], path: "Samples/NestedSpans"),
+        .executableTarget(
+            name: "KernelSyscalls", dependencies: ["TraceKit", "TraceLog"], path: "Samples/KernelSyscalls"),
+        .executableTarget(
+            name: "BackendRequests", dependencies: ["TraceKit", "TraceAnalysis", "TraceMetrics"],
+            path: "Samples/BackendRequests"),
+        .executableTarget(
+            name: "AIService", dependencies: ["TraceKit", "TraceAnalysis", "TraceKitTesting"],
+            path: "Samples/AIService"),
+        .executableTarget(
+            name: "UITools", dependencies: ["TraceKit", "TraceAnalysis", "TraceMetrics"], path: "Samples/UITools"),
 
         // A Hummingbird service with the seed's backend metrics on /metrics and its spans in a trace log.
         .executableTarget(
@@ -111,5 +139,7 @@ let package = Package(
             name: "TraceAnalysisTests",
             dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting", "TraceMetrics", "TraceLog"]
         ),
+        // End-to-end tests that run the built `tracekit` binary; they write their input logs with TraceLog.
+        .testTarget(name: "TracekitCLITests", dependencies: ["TraceKit", "TraceLog"]),
     ]
 )

@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
+        // The synthetic workload every log and analysis benchmark measures.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "TraceKit", package: "TraceKit")]
+        ),
         .executableTarget(
             name: "SpanBenchmarks",
             dependencies: [
@@ -31,8 +36,19 @@ let package = Package(
         .executableTarget(
             name: "LogBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "TraceKit", package: "TraceKit"),
                 .product(name: "TraceLog", package: "TraceKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "AnalysisBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "TraceKit", package: "TraceKit"),
+                .product(name: "TraceLog", package: "TraceKit"),
+                .product(name: "TraceAnalysis", package: "TraceKit"),
+                .product(name: "TraceMetrics", package: "TraceKit"),
             ]
         ),
     ]

@@ -13,6 +13,7 @@ declare -A TRACEKIT_APT_PACKAGES=(
     [prometheus]=promtool
     [python3]=python3
     [python3-pip]=pip3
+    [chromium]=chromium
 )
 # PyPI distribution -> module to import.
 declare -A TRACEKIT_PIP_PACKAGES=(

@@ -268,9 +268,7 @@ def check(data):
                     out["damage"].append({"offset": p, "length": result[1], "reason": "malformed: %s" % error})
             p += result[1]
             continue
-        if result[0] == "incomplete":
-            out["damage"].append({"offset": p, "length": len(data) - p, "reason": "truncated block"})
-            break
+        reason = "truncated block" if result[0] == "incomplete" else result[1]
         q = p + 1
         while True:
             q = data.find(b"\x1f\x8b\x08\x04", q)
@@ -278,7 +276,7 @@ def check(data):
                 break
             q += 1
         end = len(data) if q < 0 else q
-        out["damage"].append({"offset": p, "length": end - p, "reason": result[1]})
+        out["damage"].append({"offset": p, "length": end - p, "reason": reason})
         p = end
     return out
 

@@ -58,7 +58,7 @@ public final class SpanAnalyzer: SpanSink {
     /// Derives the metrics of one finished span. Safe to call from many threads at once.
     public func consume(_ span: SpanRecord) {
         analyzed.wrappingAdd(1, ordering: .relaxed)
-        let exemplar = configuration.exemplars ? Self.exemplar(for: span) : nil
+        let exemplar = ExemplarSource(span: span, enabled: configuration.exemplars)
         if let spanMetrics {
             let selfNanoseconds = selfTime.withLock { $0.selfTimeNanoseconds(of: span) }
             spanMetrics.record(span, selfNanoseconds: selfNanoseconds, exemplar: exemplar)
@@ -79,13 +79,50 @@ public final class SpanAnalyzer: SpanSink {
     /// Child intervals dropped from the self-time buffer because their parent never came (bounded memory).
     public var evictedChildIntervals: UInt64 { selfTime.withLock { $0.evictedChildIntervalCount } }
 
-    /// The trace id / span id exemplar of a span; `nil` for ids OpenMetrics cannot carry (never, for valid ids).
-    static func exemplar(for span: SpanRecord) -> Exemplar? {
-        try? Exemplar(
-            traceID: span.traceID.description,
-            spanID: span.spanID.description,
-            timestamp: Double(span.endUnixNanoseconds / 1_000) / 1_000_000
+}
+
+/// Makes a span's trace id / span id exemplar on demand: formatting ids is costly and most observations do not
+/// become their bucket's exemplar.
+struct ExemplarSource {
+    let traceID: TraceID
+    let spanID: SpanID
+    let endUnixNanoseconds: UInt64
+    let enabled: Bool
+
+    init(span: SpanRecord, enabled: Bool) {
+        traceID = span.traceID
+        spanID = span.spanID
+        endUnixNanoseconds = span.endUnixNanoseconds
+        self.enabled = enabled
+    }
+
+    func make() -> Exemplar? {
+        guard enabled else { return nil }
+        return try? Exemplar(
+            traceID: traceID.description,
+            spanID: spanID.description,
+            timestamp: Double(endUnixNanoseconds / 1_000) / 1_000_000
         )
+    }
+}
+
+/// Series handles already looked up, by label values, so a span costs one hash lookup per family instead of a
+/// registry lookup; cleared when it grows past its bound (label sets past the series limit all map to the
+/// overflow series, but their keys would still accumulate here).
+final class SeriesCache<Series: AnyObject & Sendable>: Sendable {
+    private let entries = Locked<[[String]: Series]>([:])
+    private let bound: Int
+
+    init(bound: Int) { self.bound = max(16, bound) }
+
+    func series(for values: [String], lookUp: () -> Series?) -> Series? {
+        if let cached = entries.withLock({ $0[values] }) { return cached }
+        guard let series = lookUp() else { return nil }
+        entries.withLock { entries in
+            if entries.count >= bound { entries.removeAll(keepingCapacity: true) }
+            entries[values] = series
+        }
+        return series
     }
 }
 
@@ -98,6 +135,20 @@ struct GenericSpanMetrics: Sendable {
     /// For each family, the positions of (span_name, span_kind, status_code, dimensions...) in sorted label order.
     let callsOrder: [Int]
     let selfTimeOrder: [Int]
+    /// The three series of one label set, looked up together.
+    let cache: SeriesCache<Handles>
+
+    final class Handles: Sendable {
+        let calls: Counter
+        let duration: Histogram
+        let selfTime: Histogram
+
+        init(calls: Counter, duration: Histogram, selfTime: Histogram) {
+            self.calls = calls
+            self.duration = duration
+            self.selfTime = selfTime
+        }
+    }
 
     init(registry: MetricsRegistry, configuration: SpanAnalyzerConfiguration) throws(MetricsRegistryError) {
         dimensions = configuration.dimensions
@@ -118,18 +169,28 @@ struct GenericSpanMetrics: Sendable {
             seriesLimit: configuration.seriesLimit)
         callsOrder = Self.sortedOrder(labels)
         selfTimeOrder = Self.sortedOrder(selfLabels)
+        cache = SeriesCache(bound: configuration.seriesLimit * 4)
     }
 
-    func record(_ span: SpanRecord, selfNanoseconds: UInt64, exemplar: Exemplar?) {
+    func record(_ span: SpanRecord, selfNanoseconds: UInt64, exemplar: ExemplarSource) {
         var values = [span.name, Self.kindValue(span.kind), Self.statusValue(span.status)]
         for key in dimensions { values.append(span.attributes[key]?.description ?? "") }
-        let callValues = callsOrder.map { values[$0] }
-        // The label names were validated at registration and the count always matches, so these cannot fail.
-        try? calls.labels(values: callValues).increment()
-        try? durations.labels(values: callValues).observe(nanoseconds: span.durationNanoseconds, exemplar: exemplar)
-        values.remove(at: 2)
-        try? selfTimes.labels(values: selfTimeOrder.map { values[$0] }).observe(
-            nanoseconds: selfNanoseconds, exemplar: exemplar)
+        let handles = cache.series(for: values) { () -> Handles? in
+            // Label names were validated at registration and the counts always match, so lookups cannot fail.
+            let callValues = callsOrder.map { values[$0] }
+            var selfLabelValues = values
+            selfLabelValues.remove(at: 2)
+            let selfValues = selfTimeOrder.map { selfLabelValues[$0] }
+            guard let counter = try? calls.labels(values: callValues),
+                let duration = try? durations.labels(values: callValues),
+                let selfTime = try? selfTimes.labels(values: selfValues)
+            else { return nil }
+            return Handles(calls: counter, duration: duration, selfTime: selfTime)
+        }
+        guard let handles else { return }
+        handles.calls.increment()
+        handles.duration.observe(nanoseconds: span.durationNanoseconds, exemplar: exemplar.make())
+        handles.selfTime.observe(nanoseconds: selfNanoseconds, exemplar: exemplar.make())
     }
 
     /// Positions into `labels` in the order of their sorted names (the order `labels(values:)` takes).
@@ -176,8 +237,8 @@ struct CompiledRule: Sendable {
 /// A derived family registered in the registry, with its labels in the order the registry takes them.
 struct CompiledFamily: Sendable {
     enum Series: Sendable {
-        case counter(CounterFamily)
-        case histogram(HistogramFamily)
+        case counter(CounterFamily, SeriesCache<Counter>)
+        case histogram(HistogramFamily, SeriesCache<Histogram>)
     }
 
     let series: Series
@@ -193,23 +254,26 @@ struct CompiledFamily: Sendable {
         case .counter:
             series = .counter(
                 try registry.counterFamily(
-                    family.name, help: family.help, labelNames: names, seriesLimit: seriesLimit))
+                    family.name, help: family.help, labelNames: names, seriesLimit: seriesLimit),
+                SeriesCache(bound: seriesLimit * 4))
         case .durationHistogram(let buckets):
             series = .histogram(
                 try registry.histogramFamily(
                     family.name, help: family.help, unit: "seconds", labelNames: names, buckets: buckets,
-                    seriesLimit: seriesLimit))
+                    seriesLimit: seriesLimit),
+                SeriesCache(bound: seriesLimit * 4))
         }
     }
 
-    func record(_ span: SpanRecord, exemplar: Exemplar?) {
+    func record(_ span: SpanRecord, exemplar: ExemplarSource) {
         guard condition.matches(span) else { return }
         let values = labels.map { $0.value(for: span) }
         switch series {
-        case .counter(let family):
-            try? family.labels(values: values).increment()
-        case .histogram(let family):
-            try? family.labels(values: values).observe(nanoseconds: span.durationNanoseconds, exemplar: exemplar)
+        case .counter(let family, let cache):
+            cache.series(for: values) { try? family.labels(values: values) }?.increment()
+        case .histogram(let family, let cache):
+            cache.series(for: values) { try? family.labels(values: values) }?.observe(
+                nanoseconds: span.durationNanoseconds, exemplar: exemplar.make())
         }
     }
 }

@@ -12,8 +12,7 @@ struct BlockEncoder {
     /// Ids made by this scheme are stored as small counters; `nil` stores every id raw.
     var identifiers: IdentifierKeys?
 
-    private var strings: [String] = []
-    private var stringIndex: [String: UInt64] = [:]
+    private var strings = StringTable()
     /// Encoded size of the string table entries (length varints plus bytes).
     private var tableBytes = 0
     /// Records other than spans (file header, drop notices), framed.
@@ -74,8 +73,7 @@ struct BlockEncoder {
     }
 
     private mutating func rollBack(to mark: Mark) {
-        for string in strings[mark.stringCount...] { stringIndex[string] = nil }
-        strings.removeSubrange(mark.stringCount...)
+        strings.truncate(to: mark.stringCount)
         tableBytes = mark.tableBytes
         body.removeLast(from: mark.bodyCount)
         spanBodies.removeLast(from: mark.spanBodiesCount)
@@ -100,13 +98,12 @@ struct BlockEncoder {
 
     /// The table index of `string`, adding it if new.
     private mutating func reference(_ string: String) -> UInt64 {
-        if let index = stringIndex[string] { return index }
-        let index = UInt64(strings.count)
-        strings.append(string)
-        stringIndex[string] = index
-        let length = string.utf8.count
-        tableBytes += PayloadWriter.varintSize(UInt64(length)) + length
-        return index
+        let (index, isNew) = strings.index(of: string)
+        if isNew {
+            let length = string.utf8.count
+            tableBytes += PayloadWriter.varintSize(UInt64(length)) + length
+        }
+        return UInt64(index)
     }
 
     /// Adds a file header record.
@@ -290,7 +287,7 @@ struct BlockEncoder {
             payload.appendVarint(0)
         }
         payload.appendVarint(UInt64(strings.count))
-        for string in strings {
+        for string in strings.strings {
             payload.appendVarint(UInt64(string.utf8.count))
             payload.appendBytes(string.utf8)
         }
@@ -307,8 +304,7 @@ struct BlockEncoder {
 
     /// Empties the block, keeping allocated capacity.
     mutating func reset() {
-        strings.removeAll(keepingCapacity: true)
-        stringIndex.removeAll(keepingCapacity: true)
+        strings.removeAll()
         tableBytes = 0
         body.removeAll()
         spanBodies.removeAll()

@@ -21,7 +21,7 @@ struct BlockBatch {
 /// Replay time goes mostly into building span values, and blocks decode independently, so decoding on other
 /// cores speeds replay up. Memory stays bounded: at most `depth` blocks are in flight.
 // @unchecked Sendable: the scanner is used only by the scanning thread; the queues, results and flags are read
-// and written only while `mutex` is held.
+// and written only while `mutex` is held; `threads` is touched only by the owning reader's thread (start, cancel).
 final class BlockPrefetcher: @unchecked Sendable {
     /// A block found and inflated, waiting to be decoded.
     private struct Work {
@@ -33,13 +33,14 @@ final class BlockPrefetcher: @unchecked Sendable {
     }
 
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    // The state marked `@exclusivity(unchecked)` is only touched while `mutex` is held.
     private let changed: UnsafeMutablePointer<pthread_cond_t>
-    private var work: [Work] = []
-    private var results: [Int: BlockBatch] = [:]
-    private var produced = 0
-    private var consumed = 0
-    private var scanFinished = false
-    private var cancelled = false
+    @exclusivity(unchecked) private var work: [Work] = []
+    @exclusivity(unchecked) private var results: [Int: BlockBatch] = [:]
+    @exclusivity(unchecked) private var produced = 0
+    @exclusivity(unchecked) private var consumed = 0
+    @exclusivity(unchecked) private var scanFinished = false
+    @exclusivity(unchecked) private var cancelled = false
     private var threads: [pthread_t] = []
     private let depth: Int
     private let scanner: BlockScanner

@@ -92,28 +92,40 @@ final class BlockScanner {
             offset += Int64(size)
             return .block(offset: start, size: size, payloadLength: payloadLength)
         case .incomplete(let available):
-            if available == 0 || waitForGrowth {
-                // The file may grow or be rewritten past here before the next call: forget the cached bytes.
-                windowCount = 0
-                return .end(offset: start, partial: available)
+            let reason = "truncated block: the file ends inside it, or its BSIZE is damaged"
+            if available > 0 {
+                // A complete good block further on means this one is damaged (for example its BSIZE), not the
+                // torn or still-growing end of the file.
+                let search = searchForBlock(after: start, acceptIncomplete: false)
+                if let found = search.found {
+                    offset = found
+                    return .damage(offset: start, length: found - start, reason: reason)
+                }
+                if !waitForGrowth {
+                    offset = search.end
+                    return .damage(offset: start, length: search.end - start, reason: reason)
+                }
             }
-            offset += available
-            return .damage(offset: start, length: available, reason: "truncated block: the file ends inside it")
+            // The file may grow or be rewritten past here before the next call: forget the cached bytes.
+            windowCount = 0
+            return .end(offset: start, partial: available)
         case .bad(let reason):
-            return resynchronise(from: start, reason: reason, waitForGrowth: waitForGrowth)
+            let search = searchForBlock(after: start, acceptIncomplete: waitForGrowth)
+            let end = search.found ?? search.end
+            offset = end
+            return .damage(offset: start, length: end - start, reason: reason)
         }
     }
 
-    /// Searches past `start` for the next position where a good (or, at the end, incomplete) block begins.
-    private func resynchronise(from start: Int64, reason: String, waitForGrowth: Bool) -> Step {
+    /// Searches past `start` for the next position where a good block begins (or, with `acceptIncomplete`, a
+    /// block that is still incomplete at the end of the file). Returns that position, or `nil` and the file end.
+    private func searchForBlock(after start: Int64, acceptIncomplete: Bool) -> (found: Int64?, end: Int64) {
         var position = start + 1
         while true {
             let available = load(position, 4)
             if available < 4 {
-                // Fewer than 4 bytes left: no block can start here; the rest is damage.
-                let end = position + Int64(available)
-                offset = end
-                return .damage(offset: start, length: end - start, reason: reason)
+                // Fewer than 4 bytes left: no block can start here.
+                return (nil, position + Int64(available))
             }
             let magicAt: Int? = withWindow(position, windowCount - Int(position - windowStart)) { bytes in
                 var index = 0
@@ -134,11 +146,9 @@ final class BlockScanner {
             let candidate = position + Int64(magicAt)
             switch attempt(at: candidate) {
             case .good:
-                offset = candidate
-                return .damage(offset: start, length: candidate - start, reason: reason)
-            case .incomplete where waitForGrowth:
-                offset = candidate
-                return .damage(offset: start, length: candidate - start, reason: reason)
+                return (candidate, candidate)
+            case .incomplete where acceptIncomplete:
+                return (candidate, candidate)
             case .incomplete, .bad:
                 position = candidate + 1
             }

@@ -36,6 +36,7 @@ public struct LogEntries: AsyncSequence, Sendable {
         self.pollInterval = .milliseconds(200)
     }
 
+    /// An iterator that opens the file(s) on its first `next()`.
     public func makeAsyncIterator() -> Iterator {
         Iterator(paths: paths, follow: follow, pollInterval: pollInterval)
     }
@@ -48,6 +49,7 @@ public struct LogEntries: AsyncSequence, Sendable {
         }
     }
 
+    /// Reads entries on demand; in follow mode it sleeps `pollInterval` between looks at the file.
     public struct Iterator: AsyncIteratorProtocol {
         private let paths: [String]
         private let follow: Bool

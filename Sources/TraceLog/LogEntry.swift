@@ -31,6 +31,7 @@ public struct LogFileHeader: Hashable, Sendable {
     /// The writer's rotation sequence number for this file (0 for the first file).
     public var fileSequence: UInt64
 
+    /// Creates a file header.
     public init(formatVersion: UInt64, resource: Resource, openedUnixNanoseconds: UInt64, fileSequence: UInt64) {
         self.formatVersion = formatVersion
         self.resource = resource
@@ -78,6 +79,7 @@ public struct DroppedSpans: Hashable, Sendable {
     /// When the notice was written, Unix nanoseconds.
     public var recordedUnixNanoseconds: UInt64
 
+    /// Creates a drop notice.
     public init(reason: Reason, count: UInt64, recordedUnixNanoseconds: UInt64) {
         self.reason = reason
         self.count = count
@@ -96,6 +98,7 @@ public struct LogDamage: Hashable, Sendable, CustomStringConvertible {
     /// What was wrong, for example "CRC mismatch" or "truncated block".
     public var reason: String
 
+    /// Creates a damage report.
     public init(path: String, offset: Int64, length: Int64, reason: String) {
         self.path = path
         self.offset = offset
@@ -106,5 +109,6 @@ public struct LogDamage: Hashable, Sendable, CustomStringConvertible {
     /// The same damage as an error value.
     public var error: TraceLogError { .corruptBlock(offset: offset, reason: reason) }
 
+    /// `path: N bytes at offset O: reason`.
     public var description: String { "\(path): \(length) bytes at offset \(offset): \(reason)" }
 }

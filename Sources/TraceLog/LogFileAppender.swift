@@ -23,8 +23,12 @@ final class LogFileAppender {
     private var fileOpenedAtNanoseconds: UInt64
     private var fileSequence: UInt64 = 0
     private var needsFileHeader = true
+    /// Whether the open block carries this session's file header (rewritten in the next block if the write fails).
+    private var blockHasFileHeader = false
     private var isRotating = false
-    private var encoder: BlockEncoder
+    // Owned by one thread (see the type's comment) and never accessed overlappingly: no dynamic exclusivity
+    // checks on the per-span path.
+    @exclusivity(unchecked) private var encoder: BlockEncoder
     private let compressor: BlockCompressor
     /// When the current block got its first record (monotonic ns), or `nil` when it is empty.
     private(set) var blockStartedAtNanoseconds: UInt64?
@@ -89,7 +93,7 @@ final class LogFileAppender {
                 formatVersion: LogFormat.formatVersion, resource: resource, openedUnixNanoseconds: Self.wallNow(),
                 fileSequence: fileSequence)
             // A header alone always fits an empty block unless the resource is absurdly large; then it is left out.
-            _ = encoder.append(header)
+            blockHasFileHeader = encoder.append(header)
             needsFileHeader = false
         }
     }
@@ -166,6 +170,8 @@ final class LogFileAppender {
         } catch {
             counters.spansLost.add(spanCount, ordering: .relaxed)
             unrecordedDrops[DroppedSpans.Reason.writeFailed.code, default: 0] += spanCount
+            needsFileHeader = needsFileHeader || blockHasFileHeader
+            blockHasFileHeader = false
             report(error)
             return
         }
@@ -176,11 +182,13 @@ final class LogFileAppender {
             counters.writeErrors.add(1, ordering: .relaxed)
             counters.spansLost.add(spanCount, ordering: .relaxed)
             unrecordedDrops[DroppedSpans.Reason.writeFailed.code, default: 0] += spanCount
-            needsFileHeader = needsFileHeader || fileOffset == 0
+            needsFileHeader = needsFileHeader || blockHasFileHeader
+            blockHasFileHeader = false
             report(.writeFailed(path: path, offset: fileOffset, errno: code))
             return
         }
         fileOffset += Int64(block.count)
+        blockHasFileHeader = false
         counters.blocksWritten.add(1, ordering: .relaxed)
         counters.bytesWritten.add(UInt64(block.count), ordering: .relaxed)
         counters.spansWritten.add(spanCount, ordering: .relaxed)
@@ -216,6 +224,8 @@ final class LogFileAppender {
 
     /// Seals, writes the end-of-file marker, syncs and closes the file.
     func close() {
+        // No rotation now: it would leave a new file holding nothing but an end-of-file marker.
+        isRotating = true
         sealBlock()
         writeEndOfFileMarker()
         syncForFlush()

@@ -28,8 +28,10 @@ public final class LogReader: Sequence, IteratorProtocol {
     /// Reads directly in follow mode; `nil` when a prefetcher reads ahead.
     private var scanner: BlockScanner?
     private let prefetcher: BlockPrefetcher?
-    private var pending: [LogEntry] = []
-    private var pendingIndex = 0
+    // A reader is used by one thread at a time and these are never accessed overlappingly, so the dynamic
+    // exclusivity checks Swift would make on every entry are switched off.
+    @exclusivity(unchecked) private var pending: [LogEntry] = []
+    @exclusivity(unchecked) private var pendingIndex = 0
     private var nextOffset: Int64 = 0
     /// The damage returned so far.
     public private(set) var damages: [LogDamage] = []
@@ -38,14 +40,15 @@ public final class LogReader: Sequence, IteratorProtocol {
 
     /// Opens `path` for reading from its start.
     ///
-    /// Without `follow`, a helper thread inflates and decodes the next few blocks while the caller consumes.
+    /// With `readAhead` (ignored in follow mode), three helper threads find, inflate and decode the next few
+    /// blocks while the caller consumes; pass `false` when opening many files at once.
     ///
     /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
-    public init(path: String, follow: Bool = false) throws(TraceLogError) {
+    public init(path: String, follow: Bool = false, readAhead: Bool = true) throws(TraceLogError) {
         self.path = path
         self.follow = follow
         let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
-        if !follow {
+        if !follow && readAhead {
             let prefetcher = BlockPrefetcher(scanner: scanner, path: path)
             if prefetcher.start() {
                 self.prefetcher = prefetcher

@@ -16,6 +16,7 @@ public struct LogRecovery: Hashable, Sendable {
     /// Damaged regions before the last good block; they stay in the file and readers skip them.
     public var damagedRegions: [LogDamage]
 
+    /// Creates a recovery report.
     public init(existingBytes: Int64, resumeOffset: Int64, discardedBytes: Int64, damagedRegions: [LogDamage]) {
         self.existingBytes = existingBytes
         self.resumeOffset = resumeOffset
@@ -24,6 +25,8 @@ public struct LogRecovery: Hashable, Sendable {
     }
 
     /// Finds where to resume appending to `file`: after the last good block, before a trailing EOF marker.
+    ///
+    /// - Throws: `TraceLogError.notATraceLog` for a non-empty file that holds no block and does not start like one.
     static func scan(_ file: FileHandle) throws(TraceLogError) -> LogRecovery {
         let size = file.size ?? 0
         let scanner = try BlockScanner(file: file)
@@ -42,8 +45,23 @@ public struct LogRecovery: Hashable, Sendable {
                 break scanning
             }
         }
+        let tail = max(0, size - resume - emptyBlockAtResume)
+        let sawBlock = resume > 0 || emptyBlockAtResume > 0
+        // A crash tears at most the one block being written. More than a block's worth of bytes after the last
+        // good block is not a torn write: keep it (readers skip it) and append after it. A non-empty file
+        // without a single good block that does not even start like a block is not a trace log: leave it alone.
+        if !sawBlock && size > 0 && !(startsWithBlockMagic(file) && size <= Int64(LogFormat.maxBlockBytes)) {
+            throw TraceLogError.notATraceLog(path: file.path)
+        }
+        if tail > Int64(LogFormat.maxBlockBytes) {
+            return LogRecovery(existingBytes: size, resumeOffset: size, discardedBytes: 0, damagedRegions: damage)
+        }
         let kept = damage.filter { $0.offset < resume }
-        let discarded = max(0, size - resume - emptyBlockAtResume)
-        return LogRecovery(existingBytes: size, resumeOffset: resume, discardedBytes: discarded, damagedRegions: kept)
+        return LogRecovery(existingBytes: size, resumeOffset: resume, discardedBytes: tail, damagedRegions: kept)
+    }
+
+    private static func startsWithBlockMagic(_ file: FileHandle) -> Bool {
+        var bytes = [UInt8](repeating: 0, count: 4)
+        return file.read(into: &bytes, at: 0, count: 4, offset: 0) == 4 && bytes == [0x1F, 0x8B, 0x08, 0x04]
     }
 }

@@ -1,6 +1,7 @@
 // LogWriter: the SpanSink that writes finished spans to a trace log, doing all the work on its own thread.
 
 import Synchronization
+import TraceSync
 import TraceKit
 
 #if canImport(Glibc)
@@ -30,13 +31,14 @@ public final class LogWriter: SpanSink {
     public let recovery: LogRecovery
     private let queue: WriterQueue
     private let counters: LogWriterCounters
-    private let thread = Mutex<pthread_t?>(nil)
+    private let thread = Locked<pthread_t?>(nil)
     private let adoptedIdentifiers = AdoptedIdentifiers()
 
     /// Opens (or creates) the log at `path` for appending and starts the writer thread.
     ///
     /// An existing file keeps every complete block; a torn tail is cut off and reported in `recovery`.
-    /// `onError` is called on the writer thread for every failure (also available as `lastError`).
+    /// `onError` is called on the writer thread for every failure (also available as `lastError`); it must not
+    /// call `flush()` or `shutdown()` on this writer (they wait for that very thread).
     ///
     /// - Throws: `TraceLogError.cannotOpen` if the file cannot be opened or created.
     public init(
@@ -162,7 +164,7 @@ private final class WriterThreadContext: @unchecked Sendable {
 /// The id scheme a writer stores counters for: set by `useIdentifiers(of:)`, or adopted from the bootstrapped
 /// recorder when the writer is one of its sinks.
 final class AdoptedIdentifiers: Sendable {
-    let scheme = Mutex<TraceRecorder.IdentifierScheme?>(nil)
+    let scheme = Locked<TraceRecorder.IdentifierScheme?>(nil)
 
     func current(forWriter writer: ObjectIdentifier) -> TraceRecorder.IdentifierScheme? {
         if let scheme = scheme.withLock({ $0 }) { return scheme }

@@ -38,6 +38,7 @@ public struct LogWriterOptions: Sendable {
         /// Rotate once the file has been written for this long; `nil` for no age limit.
         public var maxFileAge: Duration?
 
+        /// Rotation by size, by age, or both (whichever comes first).
         public init(maxFileBytes: Int64? = nil, maxFileAge: Duration? = nil) {
             self.maxFileBytes = maxFileBytes
             self.maxFileAge = maxFileAge
@@ -63,5 +64,6 @@ public struct LogWriterOptions: Sendable {
     /// When `nil`, the writer adopts the scheme of the bootstrapped recorder if this writer is one of its sinks.
     public var identifiers: TraceRecorder.IdentifierScheme?
 
+    /// The defaults: 1 s flush interval, fsync on flush, 16384 spans, drop newest, no rotation, level 6.
     public init() {}
 }

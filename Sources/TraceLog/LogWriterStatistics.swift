@@ -1,6 +1,7 @@
 // LogWriterStatistics: the counters a LogWriter exposes (written, dropped, lost) and their live storage.
 
 import Synchronization
+import TraceSync
 
 /// A snapshot of what a `LogWriter` has done.
 ///
@@ -37,7 +38,7 @@ final class LogWriterCounters: Sendable {
     let bytesWritten = Atomic<UInt64>(0)
     let writeErrors = Atomic<UInt64>(0)
     let rotations = Atomic<UInt64>(0)
-    let lastError = Mutex<TraceLogError?>(nil)
+    let lastError = Locked<TraceLogError?>(nil)
 
     var snapshot: LogWriterStatistics {
         LogWriterStatistics(

@@ -26,9 +26,12 @@ public enum TraceLogError: Error, Hashable, Sendable, CustomStringConvertible {
     case compressionFailed(reason: String)
     /// One span encodes to more than a block can hold; it was dropped and counted. Lower the span limits.
     case spanTooLarge(bytes: Int)
+    /// The file exists, is not empty and holds no trace log block; the writer refused to touch it.
+    case notATraceLog(path: String)
     /// The writer was shut down; create a new one to write again.
     case writerClosed(path: String)
 
+    /// What happened and what to do.
     public var description: String {
         switch self {
         case .cannotOpen(let path, let code):
@@ -48,6 +51,8 @@ public enum TraceLogError: Error, Hashable, Sendable, CustomStringConvertible {
         case .spanTooLarge(let bytes):
             return "a span encodes to \(bytes) bytes, more than one block holds; it was dropped. "
                 + "Lower SpanLimits.maxAttributeCount or maxAttributeValueLength"
+        case .notATraceLog(let path):
+            return "'\(path)' is not a trace log (no BGZF block in it); it was left unchanged - choose another path"
         case .writerClosed(let path):
             return "the writer for '\(path)' is shut down; create a new LogWriter"
         }

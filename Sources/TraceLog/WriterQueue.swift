@@ -21,15 +21,17 @@ final class WriterQueue: @unchecked Sendable {
     /// Broadcast when the writer took spans (room for blocked callers) or finished a flush.
     private let progress: UnsafeMutablePointer<pthread_cond_t>
 
+    // The mutable state below is only touched while `mutex` is held, so Swift's dynamic exclusivity checks
+    // (which cost on every `consume`) are redundant: `@exclusivity(unchecked)` turns them off.
     let capacity: Int
     private let wakeThreshold: Int
     private let overflowPolicy: LogWriterOptions.OverflowPolicy
-    private var spans: [SpanRecord] = []
-    private var droppedSinceTaken: UInt64 = 0
-    private var requestedFlushes: UInt64 = 0
-    private var completedFlushes: UInt64 = 0
-    private var closeRequested = false
-    private var finished = false
+    @exclusivity(unchecked) private var spans: [SpanRecord] = []
+    @exclusivity(unchecked) private var droppedSinceTaken: UInt64 = 0
+    @exclusivity(unchecked) private var requestedFlushes: UInt64 = 0
+    @exclusivity(unchecked) private var completedFlushes: UInt64 = 0
+    @exclusivity(unchecked) private var closeRequested = false
+    @exclusivity(unchecked) private var finished = false
 
     init(capacity: Int, overflowPolicy: LogWriterOptions.OverflowPolicy) {
         self.capacity = max(1, capacity)

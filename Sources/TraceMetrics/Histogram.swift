@@ -1,6 +1,7 @@
 // A histogram series: per-bucket atomic counts and an atomic sum, so observing takes no lock.
 
 import Synchronization
+import TraceSync
 
 /// One series of a histogram: counts of observations per bucket, their sum and count.
 ///
@@ -28,7 +29,7 @@ public final class Histogram: @unchecked Sendable {
     /// The part of the sum observed as whole nanoseconds, kept exactly: integer addition does not depend on the
     /// order observations arrive in, so the same durations give the same text whoever observed them.
     let sumNanoseconds = Atomic<UInt64>(0)
-    let exemplars: Mutex<[RecordedExemplar?]>
+    let exemplars: Locked<[RecordedExemplar?]>
 
     init(upperBounds: [Double]) {
         self.upperBounds = upperBounds
@@ -44,7 +45,7 @@ public final class Histogram: @unchecked Sendable {
         for index in 0...upperBounds.count {
             (counts + index).initialize(to: Atomic<Int>(0))
         }
-        exemplars = Mutex(Array(repeating: nil, count: upperBounds.count + 1))
+        exemplars = Locked(Array(repeating: nil, count: upperBounds.count + 1))
     }
 
     deinit {
@@ -77,28 +78,28 @@ public final class Histogram: @unchecked Sendable {
         exemplars.withLock { $0[index] = RecordedExemplar(exemplar: exemplar, value: value) }
     }
 
-    /// Records a duration given in nanoseconds (observed as seconds), keeping the sum exact, and keeps `exemplar`
-    /// if it is the slowest of its bucket so far (ties: the smaller exemplar labels), so that the same durations
-    /// give the same exposition whatever order they arrive in. Span analysis uses this.
+    /// Records a duration given in nanoseconds (observed as seconds), keeping the sum exact, and keeps the
+    /// exemplar if it is the slowest of its bucket so far (ties: the smaller exemplar labels), so that the same
+    /// durations give the same exposition whatever order they arrive in. `exemplar` is only evaluated when the
+    /// observation would become the bucket's exemplar. Span analysis uses this.
     ///
     /// ```swift
-    /// latency.observe(nanoseconds: span.durationNanoseconds, exemplar: try Exemplar(traceID: t, spanID: s))
+    /// latency.observe(nanoseconds: span.durationNanoseconds, exemplar: try? Exemplar(traceID: t, spanID: s))
     /// ```
-    public func observe(nanoseconds: UInt64, exemplar: Exemplar?) {
+    public func observe(nanoseconds: UInt64, exemplar: @autoclosure () -> Exemplar?) {
         let seconds = Double(nanoseconds) / 1_000_000_000
         let index = bucketIndex(seconds)
         counts[index].wrappingAdd(1, ordering: .relaxed)
         sumNanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
-        guard let exemplar else { return }
         exemplars.withLock { slots in
-            if let current = slots[index] {
-                guard
-                    seconds > current.value
-                        || (seconds == current.value
-                            && exemplar.labelValues.lexicographicallyPrecedes(current.exemplar.labelValues))
-                else { return }
+            if let current = slots[index], seconds < current.value { return }
+            guard let candidate = exemplar() else { return }
+            if let current = slots[index], seconds == current.value,
+                !candidate.labelValues.lexicographicallyPrecedes(current.exemplar.labelValues)
+            {
+                return
             }
-            slots[index] = RecordedExemplar(exemplar: exemplar, value: seconds)
+            slots[index] = RecordedExemplar(exemplar: candidate, value: seconds)
         }
     }
 

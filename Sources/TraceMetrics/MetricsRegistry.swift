@@ -1,6 +1,7 @@
 // The registry: owns every metric family, checks registrations, and writes the exposition formats.
 
 import Synchronization
+import TraceSync
 
 /// Holds metric families and writes them as Prometheus text, OpenMetrics or JSON.
 ///
@@ -19,7 +20,7 @@ public final class MetricsRegistry: Sendable {
     public let defaultSeriesLimit: Int
     /// The clock read for `_created` timestamps.
     public let clock: MetricsClock
-    let state = Mutex(State())
+    let state = Locked(State())
     let trackingFailureCount = Atomic<Int>(0)
     private let sizeHint = Atomic<Int>(4096)
     private let createdSeconds: Double

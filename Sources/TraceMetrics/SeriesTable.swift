@@ -1,6 +1,7 @@
 // The series of one metric family, keyed by label values, with a series limit and an overflow series.
 
 import Synchronization
+import TraceSync
 
 /// One series and what rendering it needs, computed once when the series is created. A class, so lookups and
 /// renders pass one reference around instead of retaining four fields of a struct copy.
@@ -44,7 +45,7 @@ final class SeriesTable: Sendable {
     let seriesLimit: Int
     let clock: MetricsClock
     let makeSeries: @Sendable () -> any AnyObject & Sendable
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let overflowLookups = Atomic<Int>(0)
     /// Random per table, so label values cannot be chosen ahead of time to collide.
     private let hashSeed = UInt64.random(in: .min ... .max)
@@ -72,7 +73,7 @@ final class SeriesTable: Sendable {
         self.seriesLimit = max(seriesLimit, 1)
         self.clock = clock
         self.makeSeries = makeSeries
-        state = Mutex(State())
+        state = Locked(State())
     }
 
     /// Number of lookups that found the table full and were given the overflow series.

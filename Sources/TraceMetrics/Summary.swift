@@ -1,6 +1,7 @@
 // A summary series: quantiles from a mergeable sketch, plus count and sum.
 
 import Synchronization
+import TraceSync
 
 /// One series of a summary: observations go into a ``DDSketch`` so quantiles are exported with a
 /// stated relative error. Quantiles cover every observation since the series was created.
@@ -12,11 +13,11 @@ import Synchronization
 public final class Summary: Sendable {
     /// The quantiles written to the exposition, each in [0, 1].
     public let quantiles: [Double]
-    let sketch: Mutex<DDSketch>
+    let sketch: Locked<DDSketch>
 
     init(quantiles: [Double], relativeAccuracy: Double) {
         self.quantiles = quantiles
-        sketch = Mutex(DDSketch(relativeAccuracy: relativeAccuracy))
+        sketch = Locked(DDSketch(relativeAccuracy: relativeAccuracy))
     }
 
     /// Records one observation.

@@ -171,4 +171,23 @@ import TraceKit
         #expect(entries.damages.map(\.offset) == [Int64(good.count)])
         #expect(entries.damages.first?.reason.contains("malformed payload") == true)
     }
+
+    @Test func aBlockSizePointingPastTheEndDoesNotHideTheBlocksAfterIt() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try Self.makeSmallLog(directory: directory, seed: 101, blockCount: 4, perBlock: 10)
+        var bytes = log.bytes
+        // Block 2's BSIZE claims 65535: the block seems to run past the end of the file.
+        bytes[log.blockStarts[2] + 16] = 0xFF
+        bytes[log.blockStarts[2] + 17] = 0xFF
+        let path = directory.file("bsize.tklog")
+        TestFiles.write(bytes, to: path)
+        for readAhead in [true, false] {
+            let entries = Array(try LogReader(path: path, readAhead: readAhead))
+            #expect(entries.spans == Array(log.spans[0..<20]) + Array(log.spans[30..<40]))
+            #expect(
+                entries.damages.map { [$0.offset, $0.length] }
+                    == [[Int64(log.blockStarts[2]), Int64(log.blockStarts[3] - log.blockStarts[2])]])
+        }
+    }
 }

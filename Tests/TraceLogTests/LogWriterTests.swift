@@ -213,4 +213,96 @@ import TraceKitTesting
             _ = try LogWriter(path: "/nonexistent-dir/x.tklog", resource: TestFiles.resource)
         }
     }
+
+    @Test func reopeningKeepsDamageInTheMiddleReportsItAndDiscardsNothing() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("middle.tklog")
+        _ = try TestFiles.writeLog((0..<30).map(Self.span), to: path, perBlock: 10)
+        var bytes = TestFiles.bytes(path)
+        let starts = TestFiles.blockOffsets(bytes)
+        bytes[starts[1] + 30] ^= 0xFF  // inside the second block's deflate data
+        TestFiles.write(bytes, to: path)
+
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        #expect(writer.recovery.discardedBytes == 0)
+        #expect(writer.recovery.damagedRegions.map(\.offset) == [Int64(starts[1])])
+        writer.consume(Self.span(30))
+        writer.shutdown()
+        let entries = Array(try LogReader(path: path))
+        #expect(entries.spans == (0..<10).map(Self.span) + (20..<31).map(Self.span))
+        #expect(entries.damages.map(\.offset) == [Int64(starts[1])])
+    }
+
+    @Test func spansConsumedFromManyThreadsAreAllWritten() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("threads.tklog")
+        var options = LogWriterOptions()
+        options.bufferCapacity = 64
+        options.overflowPolicy = .blockCaller
+        let writer = try LogWriter(path: path, resource: TestFiles.resource, options: options)
+        await withTaskGroup(of: Void.self) { group in
+            for thread in 0..<4 {
+                group.addTask {
+                    for index in 0..<5000 { writer.consume(Self.span(thread * 10_000 + index)) }
+                }
+            }
+        }
+        writer.shutdown()
+        let spans = Array(try LogReader(path: path)).spans
+        #expect(spans.count == 20_000)
+        #expect(Set(spans.map(\.spanID.rawValue)).count == 20_000)
+        // Each thread's spans keep their order.
+        for thread in 0..<4 {
+            let mine = spans.filter { Int($0.spanID.rawValue - 1) / 10_000 == thread }
+            #expect(mine == (0..<5000).map { Self.span(thread * 10_000 + $0) })
+        }
+    }
+
+    @Test func aWriterRefusesAFileThatIsNotATraceLogAndLeavesItUnchanged() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("notes.txt")
+        let text = Array("these are somebody's notes, not a trace log\n".utf8)
+        TestFiles.write(text, to: path)
+        #expect(throws: TraceLogError.notATraceLog(path: path)) {
+            _ = try LogWriter(path: path, resource: TestFiles.resource)
+        }
+        #expect(TestFiles.bytes(path) == text)
+    }
+
+    @Test func aWriterRestartsAfterACrashTornTheVeryFirstBlock() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("first.tklog")
+        _ = try TestFiles.writeLog((0..<10).map(Self.span), to: path, perBlock: 10)
+        TestFiles.write(Array(TestFiles.bytes(path).prefix(60)), to: path)
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        #expect(writer.recovery.discardedBytes == 60)
+        writer.consume(Self.span(10))
+        writer.shutdown()
+        let entries = Array(try LogReader(path: path))
+        #expect(entries.spans == [Self.span(10)])
+        #expect(entries.damages.isEmpty)
+    }
+
+    @Test func moreThanABlockOfGarbageAtTheEndIsKeptAndWrittenAfter() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("garbage-tail.tklog")
+        _ = try TestFiles.writeLog((0..<10).map(Self.span), to: path, perBlock: 10)
+        var random = SeededGenerator(seed: 111)
+        let garbage = (0..<70_000).map { _ in UInt8.random(in: 0...0x1E, using: &random) }
+        TestFiles.appendInPlace(garbage, to: path)
+        let size = TestFiles.bytes(path).count
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        #expect(writer.recovery.discardedBytes == 0)
+        #expect(writer.recovery.resumeOffset == Int64(size))
+        writer.consume(Self.span(10))
+        writer.shutdown()
+        let entries = Array(try LogReader(path: path))
+        #expect(entries.spans == (0..<11).map(Self.span))
+        #expect(entries.damages.map(\.length) == [70_000])
+    }
 }

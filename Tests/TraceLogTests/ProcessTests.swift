@@ -68,7 +68,10 @@ import TraceKit
         #expect(reopened.damages.isEmpty)
     }
 
-    @Test func aFullDiskIsReportedCountedAndTheApplicationKeepsRunning() throws {
+    // ThreadSanitizer's own runtime dies with SIGBUS in a child under RLIMIT_FSIZE, before TraceKit runs; the
+    // sanitizer run (`Scripts/tsan.sh`) sets TRACEKIT_SANITIZER so that this one test is left to normal runs.
+    @Test(.disabled(if: ProcessInfo.processInfo.environment["TRACEKIT_SANITIZER"] != nil))
+    func aFullDiskIsReportedCountedAndTheApplicationKeepsRunning() throws {
         guard let child = ChildProcess.crashChildPath else {
             Issue.record("TraceLogCrashChild was not built; run `swift build --build-tests` first")
             return

@@ -156,4 +156,40 @@ import TraceKit
         // Counter-coded: the payload has no raw 8-byte span ids, so it is small.
         #expect(TestFiles.bytes(path).count < 250)
     }
+
+    @Test func readingAheadAndReadingDirectlyGiveTheSameEntriesAlsoOnADamagedFile() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("modes.tklog")
+        var generator = SpanGenerator(seed: 91)
+        let spans = (0..<2000).map { _ in generator.span() }
+        _ = try TestFiles.writeLog(spans, to: path, perBlock: 150)
+        var bytes = TestFiles.bytes(path)
+        let starts = TestFiles.blockOffsets(bytes)
+        bytes[starts[3] + 40] ^= 0x55
+        bytes.insert(contentsOf: [1, 2, 3, 4, 5], at: starts[6])
+        TestFiles.write(Array(bytes.dropLast(100)), to: path)
+        let ahead = Array(try LogReader(path: path, readAhead: true))
+        let direct = Array(try LogReader(path: path, readAhead: false))
+        #expect(ahead == direct)
+        #expect(ahead.damages.count == 3)
+        // Lost: the flipped block (150 spans) and the cut last block (the 50 spans after 13 full blocks).
+        #expect(ahead.spans.count == 2000 - 150 - 50)
+    }
+
+    @Test func stoppingEarlyReleasesTheReadAheadThreads() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("early.tklog")
+        let spans = (0..<20_000).map { Self.span($0, start: UInt64($0)) }
+        _ = try TestFiles.writeLog(spans, to: path, perBlock: 20_000)
+        for _ in 0..<20 {
+            var taken: [SpanRecord] = []
+            for entry in try LogReader(path: path) {
+                if case .span(let span) = entry { taken.append(span) }
+                if taken.count == 10 { break }
+            }
+            #expect(taken == Array(spans.prefix(10)))
+        }
+    }
 }

@@ -4,9 +4,10 @@ import Foundation
 import TraceKit
 
 /// A small deterministic generator (SplitMix64), so every run measures the same spans.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
+public struct SeededGenerator: RandomNumberGenerator {
+    public var state: UInt64
+    public init(state: UInt64) { self.state = state }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -16,7 +17,7 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// One span as generated, before ids are assigned.
-struct PlannedSpan {
+public struct PlannedSpan {
     var name: String
     var kind: SpanRecord.Kind
     var start: UInt64
@@ -28,7 +29,7 @@ struct PlannedSpan {
     var worker: Int
 }
 
-enum Workload {
+public enum Workload {
     static let rootNames = ["GET /api/users", "POST /api/orders", "ui_generation", "batch.process"]
     static let childNames = [
         "auth.verify", "db.query", "cache.lookup", "llm.generate", "render.page", "queue.publish", "http.client",
@@ -76,7 +77,7 @@ enum Workload {
 
     /// `count` spans from 4 concurrent workers, each running traces of root -> 2-3 children -> 1-3 leaves,
     /// with ids from `scheme` assigned in start order (as a recorder does) and spans in finishing order.
-    static func spans(count: Int, scheme: TraceRecorder.IdentifierScheme, seed: UInt64 = 1) -> [SpanRecord] {
+    public static func spans(count: Int, scheme: TraceRecorder.IdentifierScheme, seed: UInt64 = 1) -> [SpanRecord] {
         var random = SeededGenerator(state: seed)
         var planned: [PlannedSpan] = []
         var clocks = (0..<4).map { _ in

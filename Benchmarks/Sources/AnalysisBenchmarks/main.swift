@@ -1,0 +1,166 @@
+// AnalysisBenchmarks: replay + derivation against `gzip -dc`, the live analyzer's cost, and memory over 10M spans.
+//
+// Run: swift run -c release --package-path Benchmarks AnalysisBenchmarks [spans]
+// Prints medians over interleaved rounds and ratios; the peak-memory figures come from child processes that
+// replay logs of different sizes, so each starts from nothing.
+
+import BenchmarkSupport
+import Foundation
+import TraceAnalysis
+import TraceKit
+import TraceLog
+import TraceMetrics
+
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+}
+
+/// Writes `count` workload spans to a new log at `path`, in chunks so memory stays small.
+func generateLog(path: String, count: Int) throws {
+    try? FileManager.default.removeItem(atPath: path)
+    let resource = Resource(serviceName: "bench", hostName: "bench-host", processID: 1, processStartUnixNanoseconds: 0)
+    var options = LogWriterOptions()
+    options.bufferCapacity = 1 << 16
+    options.overflowPolicy = .blockCaller
+    let writer = try LogWriter(path: path, resource: resource, options: options)
+    var written = 0
+    var chunk = 0
+    while written < count {
+        let size = min(200_000, count - written)
+        let recorder = TraceRecorder(TraceConfiguration(service: "bench"))
+        for span in Workload.spans(count: size, scheme: recorder.identifiers, seed: UInt64(chunk + 1)) {
+            writer.consume(span)
+        }
+        written += size
+        chunk += 1
+    }
+    writer.shutdown()
+}
+
+/// Replays `path` into a fresh analyzer; returns seconds and spans.
+func replayAndDerive(_ path: String) throws -> (seconds: Double, spans: Int, registry: MetricsRegistry) {
+    let registry = MetricsRegistry()
+    let analyzer = try SpanAnalyzer(registry: registry)
+    let start = now()
+    var spans = 0
+    for entry in try LogReader(path: path) {
+        if case .span(let span) = entry {
+            analyzer.consume(span)
+            spans += 1
+        }
+    }
+    return (now() - start, spans, registry)
+}
+
+func gzipSeconds(_ path: String) -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+    process.arguments = ["-dc", path]
+    process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+    let start = now()
+    do { try process.run() } catch { return .nan }
+    process.waitUntilExit()
+    return now() - start
+}
+
+// Child mode: replay one log and print "spans seconds peak-MB".
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--replay" {
+    let (seconds, spans, _) = try replayAndDerive(CommandLine.arguments[2])
+    print("\(spans) \(seconds) \(peakResidentMegabytes())")
+    exit(0)
+}
+
+// Profile mode: only the live analyzer over in-memory spans, for perf/callgrind.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--profile-live" {
+    let recorder = TraceRecorder(TraceConfiguration(service: "bench"))
+    let spans = Workload.spans(count: Int(CommandLine.arguments[2]) ?? 100_000, scheme: recorder.identifiers, seed: 99)
+    let analyzer = try SpanAnalyzer(registry: MetricsRegistry())
+    for span in spans { analyzer.consume(span) }
+    exit(0)
+}
+
+let count = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000_000
+let directory = NSTemporaryDirectory() + "analysis-bench-\(getpid())"
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: directory) }
+let logPath = directory + "/workload.tklog"
+try generateLog(path: logPath, count: count)
+let logBytes = (try FileManager.default.attributesOfItem(atPath: logPath)[.size] as? NSNumber)?.intValue ?? 0
+print("AnalysisBenchmarks: \(count) spans, log \(logBytes) bytes (\(Double(logBytes) / Double(count)) B/span)")
+
+/// Replays `path` without deriving anything: the decoding part of replay + derive.
+func replayOnly(_ path: String) throws -> Double {
+    let start = now()
+    var spans = 0
+    for entry in try LogReader(path: path) {
+        if case .span = entry { spans += 1 }
+    }
+    return now() - start
+}
+
+// 1. Replay + derive against gzip -dc on the same file, interleaved.
+var replayRuns: [Double] = []
+var decodeRuns: [Double] = []
+var gzipRuns: [Double] = []
+var registry = MetricsRegistry()
+for _ in 0..<5 {
+    let run = try replayAndDerive(logPath)
+    replayRuns.append(run.seconds)
+    registry = run.registry
+    decodeRuns.append(try replayOnly(logPath))
+    gzipRuns.append(gzipSeconds(logPath))
+}
+let decodeMedian = median(decodeRuns)
+let replayMedian = median(replayRuns)
+let gzipMedian = median(gzipRuns)
+print("\n| case | median | spans/s |")
+print("|---|---:|---:|")
+print("| replay + derive (LogReader -> SpanAnalyzer) | \(replayMedian) s | \(Int(Double(count) / replayMedian)) |")
+print("| replay only (LogReader, decode every span) | \(decodeMedian) s | \(Int(Double(count) / decodeMedian)) |")
+print("| gzip -dc > /dev/null, same file | \(gzipMedian) s | \(Int(Double(count) / gzipMedian)) |")
+print("| speed of replay + derive relative to gzip -dc | \(gzipMedian / replayMedian)x | target >= 0.5x |")
+print("derived families: \(registry.familyNames.count), exposition \(registry.exposition(.prometheusText).utf8.count) bytes")
+
+// 2. The live analyzer's cost per span (spans already in memory, one thread).
+let recorder = TraceRecorder(TraceConfiguration(service: "bench"))
+let inMemory = Workload.spans(count: 200_000, scheme: recorder.identifiers, seed: 99)
+var liveRuns: [Double] = []
+for _ in 0..<5 {
+    let analyzer = try SpanAnalyzer(registry: MetricsRegistry())
+    let start = now()
+    for span in inMemory { analyzer.consume(span) }
+    liveRuns.append((now() - start) / Double(inMemory.count) * 1e9)
+}
+print("\n| live SpanAnalyzer.consume, per span (median of 5 x 200k) | \(median(liveRuns)) ns |")
+
+// 3. Peak memory replaying logs of 1/10 the size and of the full size, each in a fresh child process.
+func childReplay(_ path: String) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    process.arguments = ["--replay", path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    do { try process.run() } catch { return "failed: \(error)" }
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+let smallPath = directory + "/small.tklog"
+try generateLog(path: smallPath, count: max(1, count / 10))
+print("\n| peak RSS replaying | spans seconds peak-MB |")
+print("|---|---|")
+print("| \(count / 10) spans | \(childReplay(smallPath)) |")
+print("| \(count) spans | \(childReplay(logPath)) |")

@@ -1,0 +1,119 @@
+// DemoCommand: `tracekit demo`, the main job: trace a workload to a log, replay it, print metrics and a summary.
+
+import ArgumentParser
+import Foundation
+import TraceAnalysis
+import TraceKit
+import TraceLog
+
+/// `tracekit demo [--output PATH] [--spans N]`.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Trace a demo workload to a log, replay the log and print the derived metrics and a summary.",
+        discussion: """
+            The workload is modelled on an agent system's four layers: UI tool executions, backend HTTP \
+            requests (server spans with route, method and status code), AI-service operations \
+            (ui_generation, chat, llm_call, cache lookups; some fail) and kernel syscalls through spanSyscall \
+            (open, read, write, close; some refused by the permission check). Spans go through TraceSystem \
+            to a LogWriter; the log is then closed, read back, and the metrics are derived from the replay.
+            An existing TraceKit log at --output is replaced; any other existing file is left alone.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "Where to write the trace log.")
+    var output = "tracekit-demo.tklog"
+
+    @Option(help: "About how many spans to write (whole traces, so a few more).")
+    var spans = 2_000
+
+    @Option(help: "How many traces run at once.")
+    var concurrency = 16
+
+    func validate() throws {
+        if spans < 1 || spans > 10_000_000 { throw ValidationError("--spans must be between 1 and 10000000.") }
+        if concurrency < 1 || concurrency > 1_000 { throw ValidationError("--concurrency must be 1...1000.") }
+    }
+
+    func run() async throws {
+        do {
+            try await execute()
+        } catch {
+            StandardError.write("tracekit: error: \(error)\n")
+            throw ExitCode(ExitStatus.inputError)
+        }
+    }
+
+    private func execute() async throws(CLIError) {
+        try replaceOldLog()
+        let started = ContinuousClock.now
+        let counter = SpanCounter()
+        // The same analyzer type runs live here and over the replayed log below: their outputs must agree.
+        let live = try DerivedMetrics.analyzer(createdUnixSeconds: 0, path: output)
+        let recorder: TraceRecorder
+        do {
+            let configuration = try TraceConfiguration(
+                service: "agentos-demo", log: .file(output), sinks: [counter, live])
+            recorder = try TraceSystem.bootstrap(configuration)
+        } catch let error as TraceLogError {
+            throw .cannotWrite(path: output, reason: "\(error)")
+        } catch {
+            throw .demoFailed(path: output, reason: "\(error)")
+        }
+        await runWorkload(counter)
+        recorder.shutdown()
+        let writer = recorder.configuration.logWriters.first
+        if let failure = writer?.lastError { throw .cannotWrite(path: output, reason: "\(failure)") }
+        let written = counter.count
+        let elapsed = ContinuousClock.now - started
+
+        var collector = SpanStatisticsCollector()
+        let replayed = try DerivedMetrics.analyzer(createdUnixSeconds: 0, path: output)
+        let replay = try LogInput.read([output], progress: .never) { span in
+            collector.add(span)
+            replayed.consume(span)
+        }
+        LogInput.warnAboutDamage(replay)
+        let file = replay.first ?? LogFileSummary(path: output, sizeBytes: 0)
+        let exposition = replayed.registry.exposition(.prometheusText)
+        let matchesLive = exposition == live.registry.exposition(.prometheusText)
+
+        print("# Metrics derived from the replayed log (Prometheus text format 0.0.4)")
+        print(exposition)
+        print(
+            DemoSummary.lines(
+                written: written, file: file, elapsed: elapsed, collector: collector, matchesLive: matchesLive))
+    }
+
+    /// Runs traces, `concurrency` at a time, until about `spans` spans have finished.
+    private func runWorkload(_ counter: SpanCounter) async {
+        let target = spans
+        await withTaskGroup(of: Void.self) { group in
+            var started = 0
+            for _ in 0..<concurrency {
+                group.addTask { [started] in await DemoWorkload(index: started).run() }
+                started += 1
+            }
+            while await group.next() != nil {
+                if counter.count < target {
+                    group.addTask { [started] in await DemoWorkload(index: started).run() }
+                    started += 1
+                }
+            }
+        }
+    }
+
+    /// Removes a TraceKit log left at `output` by an earlier run (a writer would append to it).
+    private func replaceOldLog() throws(CLIError) {
+        guard FileManager.default.fileExists(atPath: output) else { return }
+        guard LogInput.fileSize(output) > 0, (try? LogInput.firstHeader(output)) != nil else {
+            throw .cannotWrite(
+                path: output, reason: "the file exists and is not a TraceKit log; choose another --output")
+        }
+        do {
+            try FileManager.default.removeItem(atPath: output)
+        } catch {
+            throw .cannotWrite(path: output, reason: (error as NSError).localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+// LogInput: opens the logs named on the command line (files or directories) and streams their spans.
+
+import Foundation
+import TraceKit
+import TraceLog
+
+/// What reading one log file found.
+struct LogFileSummary {
+    /// The file, as given (or as found in a directory).
+    var path: String
+    /// Its size when read.
+    var sizeBytes: Int64
+    /// Spans read.
+    var spanCount = 0
+    /// File headers read (one per writer session).
+    var headerCount = 0
+    /// The resource of the first header, if any.
+    var resource: Resource?
+    /// Spans the writer reported lost (drop notices).
+    var droppedSpanCount: UInt64 = 0
+    /// Damaged regions skipped.
+    var damages: [LogDamage] = []
+    /// Whether the file ends with the BGZF end-of-file marker (the writer closed it cleanly).
+    var sawEndOfFileMarker = false
+}
+
+/// Turns command-line paths into log files and reads them one after another, in file order.
+enum LogInput {
+    /// The log files behind `paths`: a directory stands for its `.tklog` files (rotated ones included).
+    static func files(_ paths: [String]) throws(CLIError) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw .cannotRead(path: path, reason: SystemError.message(ENOENT))
+            }
+            if isDirectory.boolValue {
+                let found = LogRotation.logFiles(inDirectory: path)
+                if found.isEmpty { throw .notATraceLog(path: path, reason: "the directory holds no .tklog files") }
+                files += found
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    /// Reads every file behind `paths` in turn, handing each span to `onSpan` in file order (the order spans
+    /// finished in), with a progress bar on a terminal.
+    ///
+    /// - Throws: `CLIError.cannotRead` or `.notATraceLog` for the first file that is unreadable or holds
+    ///   neither a file header nor a span.
+    static func read(
+        _ paths: [String], progress mode: ProgressMode, onSpan: (SpanRecord) -> Void
+    ) throws(CLIError) -> [LogFileSummary] {
+        let files = try files(paths)
+        let sizes = files.map { fileSize($0) }
+        let progress = ProgressBar(totalBytes: sizes.reduce(0, +), mode: mode)
+        defer { progress.finish() }
+        var summaries: [LogFileSummary] = []
+        var bytesBefore: Int64 = 0
+        for (path, size) in zip(files, sizes) {
+            let summary = try readFile(path, size: size, onSpan: onSpan) { offset in
+                progress.update(doneBytes: bytesBefore + offset)
+            }
+            bytesBefore += size
+            summaries.append(summary)
+        }
+        return summaries
+    }
+
+    /// All spans of `paths`, in file order, and the per-file summaries.
+    static func spans(
+        _ paths: [String], progress: ProgressMode
+    ) throws(CLIError) -> (spans: [SpanRecord], files: [LogFileSummary]) {
+        var spans: [SpanRecord] = []
+        let files = try read(paths, progress: progress) { spans.append($0) }
+        return (spans, files)
+    }
+
+    /// Reads one file; see `read(_:progress:onSpan:)`.
+    static func readFile(
+        _ path: String, size: Int64, onSpan: (SpanRecord) -> Void, onProgress: (Int64) -> Void = { _ in }
+    ) throws(CLIError) -> LogFileSummary {
+        if size == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
+        let reader: LogReader
+        do {
+            reader = try LogReader(path: path)
+        } catch {
+            throw .reading(path, error)
+        }
+        var summary = LogFileSummary(path: path, sizeBytes: size)
+        var sinceProgress = 0
+        while let entry = reader.next() {
+            switch entry {
+            case .span(let span):
+                summary.spanCount += 1
+                onSpan(span)
+            case .header(let header):
+                summary.headerCount += 1
+                if summary.resource == nil { summary.resource = header.resource }
+            case .droppedSpans(let dropped):
+                summary.droppedSpanCount += dropped.count
+            case .damage(let damage):
+                summary.damages.append(damage)
+            }
+            sinceProgress += 1
+            if sinceProgress >= 4096 {
+                sinceProgress = 0
+                onProgress(reader.offset)
+            }
+        }
+        summary.sawEndOfFileMarker = reader.sawEndOfFileMarker
+        if summary.headerCount == 0, summary.spanCount == 0 {
+            let reason = summary.damages.first.map { "no readable block (at offset \($0.offset): \($0.reason))" }
+            throw .notATraceLog(path: path, reason: reason ?? "no file header and no spans")
+        }
+        return summary
+    }
+
+    /// The file header `path` starts with, `nil` when the first block holds none; reads one block only.
+    static func firstHeader(_ path: String) throws(CLIError) -> LogFileHeader? {
+        let reader: LogReader
+        do {
+            reader = try LogReader(path: path)
+        } catch {
+            throw .reading(path, error)
+        }
+        if case .header(let header) = reader.next() { return header }
+        return nil
+    }
+
+    /// The size of `path` in bytes, 0 when unknown.
+    static func fileSize(_ path: String) -> Int64 {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// Prints one warning line per damaged file to stderr (the commands other than `verify` carry on).
+    static func warnAboutDamage(_ files: [LogFileSummary]) {
+        for file in files where !file.damages.isEmpty {
+            let first = file.damages[0]
+            let more = file.damages.count > 1 ? " (and \(file.damages.count - 1) more)" : ""
+            StandardError.write(
+                "tracekit: warning: \(file.path): skipped \(file.damages.count) damaged region(s): "
+                    + "offset \(first.offset), \(first.reason)\(more); run `tracekit verify` for details\n")
+        }
+        for file in files where file.droppedSpanCount > 0 {
+            StandardError.write(
+                "tracekit: warning: \(file.path): the writer dropped \(file.droppedSpanCount) span(s)\n")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+// SpecExampleTests: the worked example in Docs/LogFormat.md decodes to exactly the values the spec states.
+
+import Testing
+import TraceKit
+
+@testable import TraceLog
+
+@Suite struct SpecExampleTests {
+    /// The 190-byte file of Docs/LogFormat.md section 5, made by hand from the spec (not by LogWriter).
+    static let exampleHex =
+        "1f8b08040000000000ff060042430200a1000183007cff0133000508636865636b6f757406686f73742d3105302e312e3009"
+        + "474554202f6361727410687474702e7374617475735f636f6465021e544b4c47018080a8b1e39fe7cb17000001a44280ecbc"
+        + "d4df9fe7cb170200032c01a001b702a90baa67f000a64db377352ff94b36470e0e9d92cea3d8b6d0e2c6bfce972fc4130301"
+        + "040290033975e83e830000001f8b08040000000000ff0600424302001b0003000000000000000000"
+
+    static var exampleBytes: [UInt8] {
+        let digits = Array(exampleHex.utf8)
+        return stride(from: 0, to: digits.count, by: 2).map { index in
+            UInt8(String(decoding: digits[index..<(index + 2)], as: UTF8.self), radix: 16) ?? 0
+        }
+    }
+
+    @Test func theWorkedExampleOfTheSpecDecodesToTheDocumentedValues() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("example.tklog")
+        #expect(Self.exampleBytes.count == 190)
+        TestFiles.write(Self.exampleBytes, to: path)
+        let reader = try LogReader(path: path)
+        let entries = Array(reader)
+        #expect(entries.damages.isEmpty)
+        #expect(reader.sawEndOfFileMarker)
+        let expectedHeader = LogFileHeader(
+            formatVersion: 1,
+            resource: Resource(
+                serviceName: "checkout", hostName: "host-1", processID: 4242,
+                processStartUnixNanoseconds: 1_699_999_999_000_000_000, libraryVersion: "0.1.0", attributes: [:]),
+            openedUnixNanoseconds: 1_700_000_000_000_000_000, fileSequence: 0)
+        let expectedSpan = SpanRecord(
+            traceID: TraceID(high: 0x4bf9_2f35_77b3_4da6, low: 0xa3ce_929d_0e0e_4736),
+            spanID: SpanID(rawValue: 0x00f0_67aa_0ba9_02b7), parentSpanID: nil, name: "GET /cart", kind: .server,
+            status: .ok, startUnixNanoseconds: 1_700_000_000_000_001_000, durationNanoseconds: 2500,
+            attributes: ["http.status_code": 200])
+        #expect(entries == [.header(expectedHeader), .span(expectedSpan)])
+    }
+}

@@ -1,0 +1,95 @@
+// ReadingTests: `replay`, `tree` and `stats` print what the log holds, with exact counts.
+
+import Foundation
+import Testing
+
+@Suite struct ReadingTests {
+    @Test func replayPrintsOneLinePerSpanAndJSONLinesParse() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("replay.tklog")
+        let fixture = LogFixture()
+        try fixture.write(to: log)
+        let text = try CLIProcess.tracekit(["replay", log])
+        #expect(text.status == 0)
+        #expect(text.stderr.isEmpty, "piped stderr must stay clean (no progress bar): \(text.stderr)")
+        #expect(text.text.split(separator: "\n").count == fixture.spans.count)
+
+        let json = try CLIProcess.tracekit(["replay", "--json", log])
+        #expect(json.status == 0)
+        let lines = json.text.split(separator: "\n")
+        #expect(lines.count == fixture.spans.count)
+        var names: [String] = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            names.append(try #require(object["name"] as? String))
+        }
+        #expect(names == fixture.spans.map(\.name))
+    }
+
+    @Test func replayOfTwoFilesMergesThemInStartOrder() throws {
+        let directory = try TemporaryDirectory()
+        try LogFixture(traceCount: 5).write(to: directory.file("a.tklog"))
+        try LogFixture(traceCount: 7).write(to: directory.file("b.tklog"))
+        let result = try CLIProcess.tracekit(["replay", "--json", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let starts = try result.text.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try #require((object["start_unix_nano"] as? NSNumber)?.uint64Value)
+        }
+        #expect(starts.count == 36)
+        #expect(starts == starts.sorted())
+    }
+
+    @Test func treePrintsIndentedTreesWithDurationsAndSelfTime() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("tree.tklog")
+        try LogFixture(queryMilliseconds: 10).write(to: log)
+        let result = try CLIProcess.tracekit(["tree", log, "--slowest", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.filter { $0.hasPrefix("trace ") }.count == 2)
+        #expect(result.text.contains("(2 slowest of 60 traces"))
+        // The root, then its two children indented under it, with the self time of the root (2ms gap).
+        let rootLine = try #require(lines.first { $0.contains(" request ") })
+        #expect(rootLine.hasPrefix("* request"))
+        #expect(rootLine.contains("self  2.000ms"))
+        #expect(lines.contains { $0.contains("*   db.query") })
+
+        let one = try CLIProcess.tracekit(["tree", log, "--trace", "000000000000abcd0000000000000001"])
+        #expect(one.status == 0)
+        #expect(one.text.hasPrefix("trace 000000000000abcd0000000000000001"))
+        #expect(one.text.contains(LogFixture.hostileName))
+        #expect(one.text.split(separator: "\n").count == 4)
+
+        let unknown = try CLIProcess.tracekit(["tree", log, "--trace", "000000000000abcd00000000000000ff"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("\(log): no trace with id 000000000000abcd00000000000000ff"))
+    }
+
+    @Test func statsCountsEveryNameWithErrorsAndQuantiles() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("stats.tklog")
+        try LogFixture().write(to: log)
+        let table = try CLIProcess.tracekit(["stats", log])
+        #expect(table.status == 0)
+        #expect(table.text.hasPrefix("name"))
+        #expect(table.text.contains("p99") && table.text.contains("self mean"))
+        let requestRow = try #require(table.text.split(separator: "\n").first { $0.hasPrefix("request ") })
+        #expect(requestRow.split(separator: " ")[1] == "60")
+
+        let json = try CLIProcess.tracekit(["stats", "--json", log])
+        #expect(json.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as? String ?? "", $0) })
+        #expect((byName["request"]?["count"] as? Int) == 60)
+        #expect((byName["db.query"]?["count"] as? Int) == 60)
+        #expect((byName["render"]?["count"] as? Int) == 59)
+        #expect((byName["render"]?["errors"] as? Int) == 6)
+        // db.query takes 10 to 11 ms; its p50 is within the sketch's 1%.
+        let p50 = try #require(byName["db.query"]?["p50_ns"] as? Double)
+        #expect(p50 > 9_900_000 && p50 < 11_100_000)
+        // request's self time is exactly the 2 ms not covered by its children.
+        let selfMean = try #require(byName["request"]?["self_mean_ns"] as? Double)
+        #expect(abs(selfMean - 2_000_000) < 20_000)
+    }
+}

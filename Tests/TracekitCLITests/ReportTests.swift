@@ -1,0 +1,56 @@
+// ReportTests: headless Chromium renders the report: a screenshot, no script errors, the charts in the DOM.
+
+import Foundation
+import Testing
+
+@Suite struct ReportTests {
+    @Test func chromiumRendersTheReportWithItsCharts() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("report.tklog")
+        try LogFixture().write(to: log)
+        let html = directory.file("report.html")
+        let result = try CLIProcess.tracekit(["report", log, "--output", html])
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+
+        // Self-contained and inert: no scripts, nothing fetched, every span name escaped.
+        #expect(!page.lowercased().contains("<script"))
+        let withoutNamespace = page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+        #expect(!withoutNamespace.contains("http://") && !withoutNamespace.contains("https://"))
+        #expect(!page.contains("@import") && !page.contains("url("))
+        #expect(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"))
+
+        guard let chromium = CLIProcess.which("chromium") ?? CLIProcess.which("chromium-browser") else {
+            _ = CLIProcess.require(false, "chromium (Debian package chromium)")
+            return
+        }
+        let url = URL(fileURLWithPath: html).absoluteString
+        let flags = Self.chromiumFlags + ["--user-data-dir=" + directory.file("chromium-profile")]
+        let screenshot = directory.file("report.png")
+        let shot = try CLIProcess.run(
+            chromium,
+            flags + ["--screenshot=\(screenshot)", "--window-size=1200,1600", url])
+        #expect(shot.status == 0, "\(shot.stderr)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(png.count > 20_000, "a blank page compresses to a few KB; got \(png.count) bytes")
+        #expect(!shot.stderr.contains("Uncaught"))
+
+        let dump = try CLIProcess.run(chromium, flags + ["--dump-dom", url])
+        #expect(dump.status == 0)
+        let dom = dump.text
+        #expect(!dump.stderr.contains("Uncaught") && !dump.stderr.contains("CONSOLE"), "\(dump.stderr)")
+        #expect(dom.contains(#"<table id="stats""#))
+        #expect(dom.contains(#"class="histogram" id="histogram-0""#))
+        #expect(dom.contains(#"class="histogram" id="histogram-3""#))
+        #expect(dom.contains(#"class="timeline" id="timeline-0""#))
+        #expect(dom.contains(#"class="timeline" id="timeline-4""#))
+        // One bar per span of the five slowest traces (3 spans each), and bars in every histogram.
+        #expect(dom.components(separatedBy: #"<rect class="span"#).count - 1 == 15)
+        #expect(dom.components(separatedBy: #"<rect class="bar""#).count - 1 >= 4)
+    }
+
+    static let chromiumFlags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--no-first-run",
+    ]
+}
