@@ -11,7 +11,7 @@ import TraceMetrics
 
 /// One registry, one span collector and one trace log for every test in this process.
 ///
-/// swift-metrics and swift-distributed-tracing bootstrap once per process, and Hummingbird serves requests in tasks
+/// swift-metrics and swift-distributed-tracing bootstrap once per process (TraceKit itself is left alone), and Hummingbird serves requests in tasks
 /// that do not inherit a test's task-locals, so server-side tests share these; each test uses its own metric and
 /// route names and finds its spans by trace id.
 enum SharedInstrumentation {
@@ -44,14 +44,10 @@ enum SharedInstrumentation {
         }
         let recorder = TraceRecorder(TraceConfiguration(resource: resource, sinks: [collector, logWriter]))
         logWriter.useIdentifiers(of: recorder)
-        do {
-            try TraceSystem.bootstrap(recorder)
-        } catch {
-            return .failure(
-                SetupFailed(description: "TraceSystem was bootstrapped elsewhere in this process: \(error)"))
-        }
         MetricsSystem.bootstrap(TraceKitMetricsFactory(registry: registry, naming: .hummingbird(prefix: "backend")))
-        InstrumentationSystem.bootstrap(TraceKitTracer())
+        // A fixed recorder, not TraceSystem.bootstrap: every test target runs in this one process, and the
+        // TraceKit tests check that the global bootstrap happens once.
+        InstrumentationSystem.bootstrap(TraceKitTracer(recorder: recorder))
         return .success(
             Environment(
                 registry: registry, collector: collector, logWriter: logWriter, logPath: logPath, recorder: recorder))
