@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         let feeder = LogMetricsService(paths: paths, follow: follow, analyzer: analyzer)
         let server = MetricsServer(
             registry: registry, configuration: MetricsServerConfiguration(host: host, port: port))
-        let announcer = ListeningAnnouncer(server: server, host: host, feeder: feeder, follow: follow)
+        let announcer = ListeningAnnouncer(server: server, host: host, follow: follow)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
@@ -73,11 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Prints where the metrics are served once the server listens (and, without --follow, how many spans were read).
+/// Prints where the metrics are served once the server listens.
 struct ListeningAnnouncer: Service {
     let server: MetricsServer
     let host: String
-    let feeder: LogMetricsService
     let follow: Bool
 
     func run() async throws {
