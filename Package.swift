@@ -13,12 +13,15 @@ let package = Package(
         .library(name: "TraceKitBridges", targets: ["TraceKitBridges"]),
         .library(name: "TraceExport", targets: ["TraceExport"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        .library(name: "TraceKitHTTP", targets: ["TraceKitHTTP"]),
         .executable(name: "tracekit", targets: ["tracekit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
@@ -34,7 +37,7 @@ let package = Package(
         .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
         .target(name: "TraceLog", dependencies: ["TraceKit", "TraceSync", "CZlib"]),
         .target(name: "TraceMetrics", dependencies: ["TraceSync"]),
-        .target(name: "TraceExport", dependencies: ["TraceKit"]),
+        .target(name: "TraceExport", dependencies: ["TraceKit", "TraceMetrics", "TraceSync"]),
         .target(
             name: "TraceKitBridges",
             dependencies: [
@@ -42,6 +45,19 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                "TraceMetrics",
+            ]
+        ),
+        // The /metrics endpoint and HTTP server instrumentation on Hummingbird 2.
+        .target(
+            name: "TraceKitHTTP",
+            dependencies: [
+                "TraceKit", "TraceMetrics", "TraceKitBridges", "TraceLog", "TraceAnalysis", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "TraceAnalysis", dependencies: ["TraceKit", "TraceMetrics"]),
@@ -52,6 +68,10 @@ let package = Package(
             dependencies: [
                 "TraceKit", "TraceLog", "TraceAnalysis", "TraceMetrics", "TraceExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // For `tracekit serve` (ServeCommand.swift): the /metrics server and its service group.
+                "TraceKitHTTP",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -69,6 +89,21 @@ let package = Package(
         .executableTarget(
             name: "UITools", dependencies: ["TraceKit", "TraceAnalysis", "TraceMetrics"], path: "Samples/UITools"),
 
+        // A Hummingbird service with the seed's backend metrics on /metrics and its spans in a trace log.
+        .executableTarget(
+            name: "BackendService",
+            dependencies: [
+                "TraceKit", "TraceKitBridges", "TraceKitHTTP", "TraceLog", "TraceMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Samples/BackendService"
+        ),
+
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
         // A child process the trace log tests kill mid-write and run under a file-size limit.
@@ -81,6 +116,21 @@ let package = Package(
             dependencies: [
                 "TraceKitBridges", "TraceKit", "TraceKitTesting",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                "TraceMetrics",
+            ]
+        ),
+        .testTarget(
+            name: "TraceKitHTTPTests",
+            dependencies: [
+                "TraceKitHTTP", "TraceKitBridges", "TraceMetrics", "TraceKit", "TraceLog", "TraceExport",
+                "TraceKitTesting", "TraceAnalysis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
