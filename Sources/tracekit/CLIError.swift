@@ -14,6 +14,8 @@ enum CLIError: Error, CustomStringConvertible {
     case traceNotFound(path: String, traceID: String)
     /// The demo could not set up tracing.
     case demoFailed(path: String, reason: String)
+    /// Sending spans to an OTLP endpoint failed.
+    case exportFailed(url: String, reason: String)
 
     var description: String {
         switch self {
@@ -22,6 +24,7 @@ enum CLIError: Error, CustomStringConvertible {
         case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
         case .traceNotFound(let path, let traceID): return "\(path): no trace with id \(traceID)"
         case .demoFailed(let path, let reason): return "\(path): demo failed: \(reason)"
+        case .exportFailed(let url, let reason): return "\(url): OTLP export failed: \(reason)"
         }
     }
 

@@ -26,7 +26,7 @@ struct Tracekit: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, VerifyCommand.self, ReplayCommand.self, TreeCommand.self, StatsCommand.self,
-            MetricsCommand.self, DiffCommand.self, ExportCommand.self, ReportCommand.self,
+            MetricsCommand.self, DiffCommand.self, ExportCommand.self, ReportCommand.self, ServeCommand.self,
         ]
     )
 }
