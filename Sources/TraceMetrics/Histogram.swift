@@ -13,9 +13,9 @@ import TraceSync
 /// let latency = try registry.histogram("rpc_duration_seconds", help: "RPC latency.", unit: "seconds")
 /// latency.observe(0.042)
 /// ```
-// @unchecked Sendable: `counts` and `bounds` are allocated and filled once in init and never reassigned;
-// `counts` is only touched through its atomics, `bounds` only read; both are freed in deinit, when no other
-// reference can exist. Every other stored property is Sendable.
+// @unchecked Sendable: `counts`, `exemplarFloors` and `bounds` are allocated and filled once in init and never
+// reassigned; `counts` and `exemplarFloors` are only touched through their atomics, `bounds` only read; all are
+// freed in deinit, when no other reference can exist. Every other stored property is Sendable.
 public final class Histogram: @unchecked Sendable {
     /// Finite upper bounds, strictly increasing; the `+Inf` bucket is implicit.
     public let upperBounds: [Double]
@@ -30,6 +30,9 @@ public final class Histogram: @unchecked Sendable {
     /// order observations arrive in, so the same durations give the same text whoever observed them.
     let sumNanoseconds = Atomic<UInt64>(0)
     let exemplars: Locked<[RecordedExemplar?]>
+    /// Per bucket, the nanoseconds of the exemplar kept by `observe(nanoseconds:exemplar:)`: an observation below
+    /// it cannot replace the exemplar, so it skips the lock. Only ever raised, so a stale read costs a lock, no more.
+    let exemplarFloors: UnsafeMutablePointer<Atomic<UInt64>>
 
     init(upperBounds: [Double]) {
         self.upperBounds = upperBounds
@@ -46,11 +49,17 @@ public final class Histogram: @unchecked Sendable {
             (counts + index).initialize(to: Atomic<Int>(0))
         }
         exemplars = Locked(Array(repeating: nil, count: upperBounds.count + 1))
+        exemplarFloors = UnsafeMutablePointer<Atomic<UInt64>>.allocate(capacity: upperBounds.count + 1)
+        for index in 0...upperBounds.count {
+            (exemplarFloors + index).initialize(to: Atomic<UInt64>(0))
+        }
     }
 
     deinit {
         counts.deinitialize(count: boundCount + 1)
         counts.deallocate()
+        exemplarFloors.deinitialize(count: boundCount + 1)
+        exemplarFloors.deallocate()
         bounds.deinitialize(count: paddedCount)
         bounds.deallocate()
     }
@@ -91,6 +100,7 @@ public final class Histogram: @unchecked Sendable {
         let index = bucketIndex(seconds)
         counts[index].wrappingAdd(1, ordering: .relaxed)
         sumNanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
+        guard nanoseconds >= exemplarFloors[index].load(ordering: .relaxed) else { return }
         exemplars.withLock { slots in
             if let current = slots[index], seconds < current.value { return }
             guard let candidate = exemplar() else { return }
@@ -100,6 +110,7 @@ public final class Histogram: @unchecked Sendable {
                 return
             }
             slots[index] = RecordedExemplar(exemplar: candidate, value: seconds)
+            exemplarFloors[index].store(nanoseconds, ordering: .relaxed)
         }
     }
 
