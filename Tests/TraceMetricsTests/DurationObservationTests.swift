@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct DurationObservationTests {
     func exemplar(_ span: Int) throws -> Exemplar {
-        try Exemplar(traceID: "0000000000000000000000000000000a", spanID: String(repeating: "0", count: 15) + String(span))
+        try Exemplar(
+            traceID: "0000000000000000000000000000000a", spanID: String(repeating: "0", count: 15) + String(span))
     }
 
     /// Durations in one bucket (0.1 s) and one in the next, including a tie at the slowest value.
