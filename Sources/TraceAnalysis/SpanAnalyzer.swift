@@ -109,13 +109,13 @@ struct ExemplarSource {
 /// Series handles already looked up, by label values, so a span costs one hash lookup per family instead of a
 /// registry lookup; cleared when it grows past its bound (label sets past the series limit all map to the
 /// overflow series, but their keys would still accumulate here).
-final class SeriesCache<Series: AnyObject & Sendable>: Sendable {
-    private let entries = Locked<[[String]: Series]>([:])
+final class SeriesCache<Key: Hashable & Sendable, Series: AnyObject & Sendable>: Sendable {
+    private let entries = Locked<[Key: Series]>([:])
     private let bound: Int
 
     init(bound: Int) { self.bound = max(16, bound) }
 
-    func series(for values: [String], lookUp: () -> Series?) -> Series? {
+    func series(for values: Key, lookUp: () -> Series?) -> Series? {
         if let cached = entries.withLock({ $0[values] }) { return cached }
         guard let series = lookUp() else { return nil }
         entries.withLock { entries in
@@ -136,7 +136,15 @@ struct GenericSpanMetrics: Sendable {
     let callsOrder: [Int]
     let selfTimeOrder: [Int]
     /// The three series of one label set, looked up together.
-    let cache: SeriesCache<Handles>
+    let cache: SeriesCache<Key, Handles>
+
+    /// A label set of the generic families, without building label arrays: kind and status as their raw codes.
+    struct Key: Hashable, Sendable {
+        var name: String
+        var kind: SpanRecord.Kind
+        var status: UInt8
+        var dimensions: [String]
+    }
 
     final class Handles: Sendable {
         let calls: Counter
@@ -173,9 +181,17 @@ struct GenericSpanMetrics: Sendable {
     }
 
     func record(_ span: SpanRecord, selfNanoseconds: UInt64, exemplar: ExemplarSource) {
-        var values = [span.name, Self.kindValue(span.kind), Self.statusValue(span.status)]
-        for key in dimensions { values.append(span.attributes[key]?.description ?? "") }
-        let handles = cache.series(for: values) { () -> Handles? in
+        let statusCode: UInt8
+        switch span.status {
+        case .unset: statusCode = 0
+        case .ok: statusCode = 1
+        case .error: statusCode = 2
+        }
+        let key = Key(
+            name: span.name, kind: span.kind, status: statusCode,
+            dimensions: dimensions.isEmpty ? [] : dimensions.map { span.attributes[$0]?.description ?? "" })
+        let handles = cache.series(for: key) { () -> Handles? in
+            let values = [span.name, Self.kindValue(span.kind), Self.statusValue(span.status)] + key.dimensions
             // Label names were validated at registration and the counts always match, so lookups cannot fail.
             let callValues = callsOrder.map { values[$0] }
             var selfLabelValues = values
@@ -237,8 +253,8 @@ struct CompiledRule: Sendable {
 /// A derived family registered in the registry, with its labels in the order the registry takes them.
 struct CompiledFamily: Sendable {
     enum Series: Sendable {
-        case counter(CounterFamily, SeriesCache<Counter>)
-        case histogram(HistogramFamily, SeriesCache<Histogram>)
+        case counter(CounterFamily, SeriesCache<[String], Counter>)
+        case histogram(HistogramFamily, SeriesCache<[String], Histogram>)
     }
 
     let series: Series
