@@ -73,6 +73,26 @@ final class RawHTTPClient: @unchecked Sendable {
         return data
     }
 
+    /// Whether the connection is still open: no data waiting and not closed by the peer (a non-blocking peek).
+    func isStillOpen() -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+    }
+
+    /// Reads until the peer closes or the receive timeout passes; says which.
+    func readUntilClosed(limit: Int = 1 << 20) -> (bytes: [UInt8], closedByPeer: Bool) {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while data.count < limit {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count == 0 { return (data, true) }
+            if count < 0 { return (data, errno == ECONNRESET) }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        return (data, false)
+    }
+
     /// Reads one response: headers, then `Content-Length` bytes of body (none for HEAD), else until close.
     func readResponse(isHead: Bool = false) throws -> Response {
         var data: [UInt8] = []
