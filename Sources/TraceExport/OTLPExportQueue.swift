@@ -1,6 +1,7 @@
 // OTLPExportQueue: the bounded hand-over buffer between span-finishing threads and the OTLP export thread.
 
 import TraceKit
+import TraceSync
 
 #if canImport(Glibc)
     import Glibc
@@ -8,16 +9,14 @@ import TraceKit
     import Musl
 #endif
 
-/// A bounded array of spans plus flush and close requests, guarded by a pthread mutex with condition variables.
+/// A bounded array of spans plus flush and close requests; the waiting is `HandOverSignals`' (a pthread mutex with
+/// "work available" and "progress" conditions).
 ///
 /// `offer` never blocks: a full queue drops the span and counts it. The export thread sleeps on `take` until a batch
 /// is full, the batch delay passes, a flush is asked for, or the queue closes.
-// @unchecked Sendable: every stored var is read and written only while `mutex` is held (the pthread objects are
-// allocated once and never moved).
+// @unchecked Sendable: every stored var is read and written only while `signals` is locked.
 final class OTLPExportQueue: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let workAvailable: UnsafeMutablePointer<pthread_cond_t>
-    private let progress: UnsafeMutablePointer<pthread_cond_t>
+    private let signals = HandOverSignals()
 
     let capacity: Int
     let batchSize: Int
@@ -30,31 +29,10 @@ final class OTLPExportQueue: @unchecked Sendable {
     init(capacity: Int, batchSize: Int) {
         self.capacity = max(1, capacity)
         self.batchSize = max(1, min(batchSize, self.capacity))
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        workAvailable = .allocate(capacity: 1)
-        pthread_cond_init(workAvailable, &attributes)
-        progress = .allocate(capacity: 1)
-        pthread_cond_init(progress, &attributes)
-        pthread_condattr_destroy(&attributes)
-    }
-
-    deinit {
-        pthread_cond_destroy(workAvailable)
-        pthread_cond_destroy(progress)
-        pthread_mutex_destroy(mutex)
-        workAvailable.deallocate()
-        progress.deallocate()
-        mutex.deallocate()
     }
 
     private func locked<R>(_ body: () -> R) -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return body()
+        signals.withLock(body)
     }
 
     /// Hands one span over; `false` when it was dropped because the queue is full or closed.
@@ -62,7 +40,7 @@ final class OTLPExportQueue: @unchecked Sendable {
         locked {
             guard !closeRequested, spans.count < capacity else { return false }
             spans.append(span)
-            if spans.count == batchSize { pthread_cond_signal(workAvailable) }
+            if spans.count == batchSize { signals.signalWork() }
             return true
         }
     }
@@ -78,9 +56,7 @@ final class OTLPExportQueue: @unchecked Sendable {
         locked {
             let deadline = Self.monotonicNow() &+ delayNanoseconds
             while spans.count < batchSize && requestedFlushes == completedFlushes && !closeRequested {
-                var time = timespec(
-                    tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-                if pthread_cond_timedwait(workAvailable, mutex, &time) == ETIMEDOUT { break }
+                if !signals.waitForWork(untilMonotonicNanoseconds: deadline) { break }
             }
             let count = min(batchSize, spans.count)
             batch.append(contentsOf: spans[0..<count])
@@ -96,7 +72,7 @@ final class OTLPExportQueue: @unchecked Sendable {
         locked {
             if ticket > completedFlushes {
                 completedFlushes = ticket
-                pthread_cond_broadcast(progress)
+                signals.broadcastProgress()
             }
         }
     }
@@ -107,8 +83,8 @@ final class OTLPExportQueue: @unchecked Sendable {
             guard !finished else { return }
             requestedFlushes += 1
             let ticket = requestedFlushes
-            pthread_cond_signal(workAvailable)
-            while completedFlushes < ticket && !finished { pthread_cond_wait(progress, mutex) }
+            signals.signalWork()
+            while completedFlushes < ticket && !finished { signals.waitForProgress() }
         }
     }
 
@@ -116,14 +92,14 @@ final class OTLPExportQueue: @unchecked Sendable {
     func close() {
         locked {
             closeRequested = true
-            pthread_cond_signal(workAvailable)
+            signals.signalWork()
         }
     }
 
     func markFinished() {
         locked {
             finished = true
-            pthread_cond_broadcast(progress)
+            signals.broadcastProgress()
         }
     }
 
