@@ -2,6 +2,7 @@
 
 import TraceKit
 import TraceMetrics
+import TraceSync
 
 #if canImport(Glibc)
     import Glibc
@@ -158,21 +159,12 @@ public final class OTLPHTTPExporter: SpanSink {
     private func startThread() throws(OTLPExportError) {
         let context = OTLPExportThread(
             queue: queue, counters: counters, endpoint: endpoint, resource: resource, options: options)
-        let unmanaged = Unmanaged.passRetained(context)
-        var handle = pthread_t()
-        let status = pthread_create(
-            &handle, nil,
-            { raw in
-                guard let raw else { return nil }
-                let context = Unmanaged<OTLPExportThread>.fromOpaque(raw).takeRetainedValue()
-                context.run()
-                return nil
-            }, unmanaged.toOpaque())
-        guard status == 0 else {
-            unmanaged.release()
-            throw .transferFailed(host: endpoint.host, port: endpoint.port, reason: "cannot start thread (\(status))")
+        switch DedicatedThread.start({ context.run() }) {
+        case .success(let handle): thread.withLock { $0 = handle }
+        case .failure(let failure):
+            throw .transferFailed(
+                host: endpoint.host, port: endpoint.port, reason: "cannot start thread (\(failure.errno))")
         }
-        thread.withLock { $0 = handle }
     }
 }
 

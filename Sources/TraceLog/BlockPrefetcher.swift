@@ -1,5 +1,7 @@
 // BlockPrefetcher: reads ahead: one thread finds and inflates blocks, two threads decode them, in file order.
 
+import TraceSync
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -74,20 +76,8 @@ final class BlockPrefetcher: @unchecked Sendable {
     }
 
     private func spawn(_ body: @escaping (BlockPrefetcher) -> Void) -> Bool {
-        let box = Unmanaged.passRetained(ThreadStart(prefetcher: self, body: body))
-        var handle = pthread_t()
-        let status = pthread_create(
-            &handle, nil,
-            { raw in
-                guard let raw else { return nil }
-                let start = Unmanaged<ThreadStart>.fromOpaque(raw).takeRetainedValue()
-                start.body(start.prefetcher)
-                return nil
-            }, box.toOpaque())
-        guard status == 0 else {
-            box.release()
-            return false
-        }
+        let start = ThreadStart(prefetcher: self, body: body)
+        guard case .success(let handle) = DedicatedThread.start({ start.body(start.prefetcher) }) else { return false }
         threads.append(handle)
         return true
     }

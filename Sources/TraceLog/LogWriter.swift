@@ -102,21 +102,10 @@ public final class LogWriter: SpanSink {
 
     private func startThread(_ appender: LogFileAppender) throws(TraceLogError) {
         let context = WriterThreadContext(appender: appender, queue: queue, counters: counters)
-        let unmanaged = Unmanaged.passRetained(context)
-        var handle = pthread_t()
-        let status = pthread_create(
-            &handle, nil,
-            { raw in
-                guard let raw else { return nil }
-                let context = Unmanaged<WriterThreadContext>.fromOpaque(raw).takeRetainedValue()
-                context.run()
-                return nil
-            }, unmanaged.toOpaque())
-        guard status == 0 else {
-            unmanaged.release()
-            throw TraceLogError.cannotOpen(path: path, errno: status)
+        switch DedicatedThread.start({ context.run() }) {
+        case .success(let handle): thread.withLock { $0 = handle }
+        case .failure(let failure): throw TraceLogError.cannotOpen(path: path, errno: failure.errno)
         }
-        thread.withLock { $0 = handle }
     }
 }
 
