@@ -267,6 +267,20 @@ final class LogFileAppender {
         fileSequence += 1
         needsFileHeader = true
         counters.rotations.add(1, ordering: .relaxed)
+        deleteRotatedFilesBeyondLimit()
+    }
+
+    /// Deletes the oldest rotated files so that at most `Rotation.maxRotatedFiles` remain.
+    func deleteRotatedFilesBeyondLimit() {
+        guard let keep = options.rotation.maxRotatedFiles else { return }
+        let rotated = LogRotation.files(for: path).filter { $0 != path }
+        for old in rotated.dropLast(keep) {
+            if unlink(old) == 0 {
+                counters.rotatedFilesDeleted.add(1, ordering: .relaxed)
+            } else {
+                report(.rotationFailed(path: old, errno: errno))
+            }
+        }
     }
 
 }

@@ -37,11 +37,14 @@ public struct LogWriterOptions: Sendable {
         public var maxFileBytes: Int64?
         /// Rotate once the file has been written for this long; `nil` for no age limit.
         public var maxFileAge: Duration?
+        /// Keep at most this many rotated files, deleting the oldest after each rotation; `nil` keeps them all.
+        public var maxRotatedFiles: Int?
 
-        /// Rotation by size, by age, or both (whichever comes first).
-        public init(maxFileBytes: Int64? = nil, maxFileAge: Duration? = nil) {
+        /// Rotation by size, by age, or both (whichever comes first), keeping `maxRotatedFiles` old files.
+        public init(maxFileBytes: Int64? = nil, maxFileAge: Duration? = nil, maxRotatedFiles: Int? = nil) {
             self.maxFileBytes = maxFileBytes
             self.maxFileAge = maxFileAge
+            self.maxRotatedFiles = maxRotatedFiles.map { max(0, $0) }
         }
 
         /// Never rotate.

@@ -26,6 +26,8 @@ public struct LogWriterStatistics: Hashable, Sendable {
     public var writeErrors: UInt64
     /// Files rotated.
     public var rotations: UInt64
+    /// Rotated files deleted because `Rotation.maxRotatedFiles` was reached.
+    public var rotatedFilesDeleted: UInt64 = 0
 }
 
 /// The live counters behind `LogWriterStatistics`, shared by `consume` callers and the writer thread.
@@ -38,6 +40,7 @@ final class LogWriterCounters: Sendable {
     let bytesWritten = Atomic<UInt64>(0)
     let writeErrors = Atomic<UInt64>(0)
     let rotations = Atomic<UInt64>(0)
+    let rotatedFilesDeleted = Atomic<UInt64>(0)
     let lastError = Locked<TraceLogError?>(nil)
 
     var snapshot: LogWriterStatistics {
@@ -49,6 +52,7 @@ final class LogWriterCounters: Sendable {
             blocksWritten: blocksWritten.load(ordering: .relaxed),
             bytesWritten: bytesWritten.load(ordering: .relaxed),
             writeErrors: writeErrors.load(ordering: .relaxed),
-            rotations: rotations.load(ordering: .relaxed))
+            rotations: rotations.load(ordering: .relaxed),
+            rotatedFilesDeleted: rotatedFilesDeleted.load(ordering: .relaxed))
     }
 }

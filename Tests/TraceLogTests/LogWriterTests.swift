@@ -169,6 +169,27 @@ import TraceKitTesting
         }
     }
 
+    @Test func rotationKeepsOnlyTheNewestRotatedFiles() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("app.tklog")
+        var options = LogWriterOptions()
+        options.rotation = .init(maxFileBytes: 1, maxRotatedFiles: 2)
+        let writer = try LogWriter(path: path, resource: TestFiles.resource, options: options)
+        for round in 0..<5 {
+            for index in (round * 10)..<(round * 10 + 10) { writer.consume(Self.span(index)) }
+            writer.flush()
+        }
+        writer.shutdown()
+        let files = LogRotation.files(for: path)
+        #expect(files == ["000004", "000005"].map { directory.file("app.\($0).tklog") } + [path])
+        #expect(writer.statistics.rotations == 5)
+        #expect(writer.statistics.rotatedFilesDeleted == 3)
+        // The newest rotated files keep the newest spans.
+        let spans = try files.flatMap { file in Array(try LogReader(path: file)).spans }
+        #expect(spans == (30..<50).map(Self.span))
+    }
+
     @Test func rotationByAgeStartsANewFileAfterTheAge() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
