@@ -73,13 +73,6 @@ final class RawHTTPClient: @unchecked Sendable {
         return data
     }
 
-    /// Whether the connection is still open: no data waiting and not closed by the peer (a non-blocking peek).
-    func isStillOpen() -> Bool {
-        var byte: UInt8 = 0
-        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-        return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
-    }
-
     /// Reads until the peer closes or the receive timeout passes; says which.
     func readUntilClosed(limit: Int = 1 << 20) -> (bytes: [UInt8], closedByPeer: Bool) {
         var data: [UInt8] = []
