@@ -135,17 +135,4 @@ public struct DerivedLabel: Sendable {
     public static func attribute(_ name: String, _ keys: String..., fallback: String = "unknown") -> DerivedLabel {
         DerivedLabel(name, from: .attribute(keys, fallback: fallback))
     }
-
-    func value(for span: SpanRecord) -> String {
-        switch source {
-        case .attribute(let keys, let fallback):
-            for key in keys {
-                if let value = span.attributes[key] { return value.description }
-            }
-            return fallback
-        case .spanName: return span.name
-        case .outcome: return span.status.isError ? "error" : "success"
-        case .constant(let value): return value
-        }
-    }
 }

@@ -23,14 +23,40 @@ import TraceKit
 /// }
 /// ```
 public struct SelfTimeTracker: Sendable {
-    private struct ParentKey: Hashable, Sendable {
+    private struct ParentKey: ProbingKey, Sendable {
         var traceID: TraceID
         var spanID: SpanID
+
+        // Span ids alone almost never collide, and the table mixes the hash with its seed.
+        func probingHash(seed: UInt64) -> UInt64 { spanID.rawValue ^ seed }
     }
 
+    /// The intervals of a parent's finished children: most parents have a few, kept inline without an array.
     private struct WaitingChildren: Sendable {
-        var intervals: [NanosecondInterval]
+        var first: NanosecondInterval
+        var second = NanosecondInterval(start: 0, end: 0)
+        var third = NanosecondInterval(start: 0, end: 0)
+        var more: [NanosecondInterval] = []
+        var count = 1
         var generation: UInt64
+
+        init(_ interval: NanosecondInterval, generation: UInt64) {
+            first = interval
+            self.generation = generation
+        }
+
+        mutating func append(_ interval: NanosecondInterval) {
+            switch count {
+            case 1: second = interval
+            case 2: third = interval
+            default: more.append(interval)
+            }
+            count += 1
+        }
+
+        var intervals: [NanosecondInterval] {
+            [first, second, third].prefix(count) + more
+        }
     }
 
     /// The most child intervals kept while their parents have not arrived.
@@ -40,7 +66,7 @@ public struct SelfTimeTracker: Sendable {
     /// Child intervals currently waiting for their parent.
     public private(set) var pendingChildIntervalCount = 0
 
-    private var waiting: [ParentKey: WaitingChildren] = [:]
+    private var waiting = ProbingTable<ParentKey, WaitingChildren>()
     private var arrivalOrder: [(key: ParentKey, generation: UInt64)] = []
     private var arrivalHead = 0
     private var nextGeneration: UInt64 = 0
@@ -56,15 +82,16 @@ public struct SelfTimeTracker: Sendable {
     /// let exclusive = tracker.selfTimeNanoseconds(of: finishedSpan)
     /// ```
     public mutating func selfTimeNanoseconds(of span: SpanRecord) -> UInt64 {
+        selfTimeNanoseconds(of: SpanTiming(span))
+    }
+
+    /// The same from the few fields self time needs, so callers can leave the whole record outside a lock.
+    mutating func selfTimeNanoseconds(of span: SpanTiming) -> UInt64 {
         var selfTime = span.durationNanoseconds
         let key = ParentKey(traceID: span.traceID, spanID: span.spanID)
-        if var children = waiting.removeValue(forKey: key) {
-            pendingChildIntervalCount -= children.intervals.count
-            selfTime = IntervalCoverage.selfTime(
-                parentStart: span.startUnixNanoseconds,
-                parentDuration: span.durationNanoseconds,
-                children: &children.intervals
-            )
+        if let children = waiting.removeValue(for: key) {
+            pendingChildIntervalCount -= children.count
+            selfTime = Self.selfTime(of: span, children: children)
         }
         if let parentSpanID = span.parentSpanID {
             remember(span.interval, under: ParentKey(traceID: span.traceID, spanID: parentSpanID))
@@ -72,11 +99,36 @@ public struct SelfTimeTracker: Sendable {
         return selfTime
     }
 
+    /// The span's duration minus the part its children cover; no allocation for one or two children.
+    private static func selfTime(of span: SpanTiming, children: WaitingChildren) -> UInt64 {
+        let parent = span.interval
+        func clipped(_ child: NanosecondInterval) -> NanosecondInterval {
+            NanosecondInterval(start: max(child.start, parent.start), end: min(child.end, parent.end))
+        }
+        let duration = span.durationNanoseconds
+        switch children.count {
+        case 1:
+            let child = clipped(children.first)
+            return duration - min(child.end > child.start ? child.end - child.start : 0, duration)
+        case 2:
+            let one = clipped(children.first)
+            let two = clipped(children.second)
+            let lengthOne = one.end > one.start ? one.end - one.start : 0
+            let lengthTwo = two.end > two.start ? two.end - two.start : 0
+            let overlapStart = max(one.start, two.start)
+            let overlapEnd = min(one.end, two.end)
+            let overlap = lengthOne > 0 && lengthTwo > 0 && overlapEnd > overlapStart ? overlapEnd - overlapStart : 0
+            return duration - min(lengthOne - overlap + lengthTwo, duration)
+        default:
+            var intervals = children.intervals
+            return IntervalCoverage.selfTime(
+                parentStart: span.startUnixNanoseconds, parentDuration: duration, children: &intervals)
+        }
+    }
+
     private mutating func remember(_ interval: NanosecondInterval, under key: ParentKey) {
-        if waiting[key] != nil {
-            waiting[key]?.intervals.append(interval)
-        } else {
-            waiting[key] = WaitingChildren(intervals: [interval], generation: nextGeneration)
+        if !waiting.modify(key, { $0.append(interval) }) {
+            waiting.insert(WaitingChildren(interval, generation: nextGeneration), for: key)
             arrivalOrder.append((key, nextGeneration))
             nextGeneration &+= 1
         }
@@ -85,9 +137,9 @@ public struct SelfTimeTracker: Sendable {
             let oldest = arrivalOrder[arrivalHead]
             arrivalHead += 1
             if let group = waiting[oldest.key], group.generation == oldest.generation {
-                waiting[oldest.key] = nil
-                pendingChildIntervalCount -= group.intervals.count
-                evictedChildIntervalCount &+= UInt64(group.intervals.count)
+                _ = waiting.removeValue(for: oldest.key)
+                pendingChildIntervalCount -= group.count
+                evictedChildIntervalCount &+= UInt64(group.count)
             }
         }
         compactArrivalOrderIfMostlyConsumed()
@@ -101,5 +153,27 @@ public struct SelfTimeTracker: Sendable {
             waiting[entry.key]?.generation == entry.generation
         }
         arrivalHead = 0
+    }
+}
+
+/// The ids and interval of a span: what self time needs, copied without retaining the record's strings.
+struct SpanTiming: Sendable {
+    var traceID: TraceID
+    var spanID: SpanID
+    var parentSpanID: SpanID?
+    var startUnixNanoseconds: UInt64
+    var durationNanoseconds: UInt64
+
+    init(_ span: SpanRecord) {
+        traceID = span.traceID
+        spanID = span.spanID
+        parentSpanID = span.parentSpanID
+        startUnixNanoseconds = span.startUnixNanoseconds
+        durationNanoseconds = span.durationNanoseconds
+    }
+
+    var interval: NanosecondInterval {
+        let end = startUnixNanoseconds.addingReportingOverflow(durationNanoseconds)
+        return NanosecondInterval(start: startUnixNanoseconds, end: end.overflow ? UInt64.max : end.partialValue)
     }
 }

@@ -17,10 +17,12 @@ import TraceMetrics
 /// let analyzer = try SpanAnalyzer(registry: registry)
 /// try TraceSystem.bootstrap(TraceConfiguration(service: "api", sinks: [logWriter, analyzer]))
 /// // ... later, or in another process over the log:
-/// for span in try LogReader(path: "app.tklog").spans { analyzer.consume(span) }
+/// for entry in try LogReader(path: "app.tklog", preparingFor: analyzer) {
+///     if case .span(let span) = entry { analyzer.consumePrepared(span) }  // prepared on the decoding threads
+/// }
 /// print(registry.exposition(.openMetrics))
 /// ```
-public final class SpanAnalyzer: SpanSink {
+public final class SpanAnalyzer: SplitSpanSink {
     /// Where the derived metrics go.
     public let registry: MetricsRegistry
     /// What is derived.
@@ -28,8 +30,12 @@ public final class SpanAnalyzer: SpanSink {
 
     private let spanMetrics: GenericSpanMetrics?
     private let rules: [CompiledRule]
-    private let selfTime: Locked<SelfTimeTracker>
+    /// What the ordered part needs: the self-time tracker, and plans looked up by that part, under one lock.
+    private let ordered: Locked<OrderedState>
     private let analyzed = Atomic<UInt64>(0)
+    /// Plans by span name, kind and status; rebuilt from scratch when the series caches spend their budget.
+    private let plans = Locked(ProbingTable<SpanPlanKey, SpanPlan>())
+    private let budget: SeriesCacheBudget
 
     /// Registers the derived families in `registry`.
     ///
@@ -40,7 +46,9 @@ public final class SpanAnalyzer: SpanSink {
     {
         self.registry = registry
         self.configuration = configuration
-        self.selfTime = Locked(SelfTimeTracker(maxPendingChildIntervals: configuration.maxPendingChildIntervals))
+        self.ordered = Locked(
+            OrderedState(
+                tracker: SelfTimeTracker(maxPendingChildIntervals: configuration.maxPendingChildIntervals)))
         self.spanMetrics =
             configuration.derivesSpanMetrics
             ? try GenericSpanMetrics(registry: registry, configuration: configuration) : nil
@@ -53,19 +61,62 @@ public final class SpanAnalyzer: SpanSink {
             rules.append(CompiledRule(match: rule.match, families: families))
         }
         self.rules = rules
+        // Every family caps its series at the limit, so a few times that many cached handles is plenty.
+        self.budget = SeriesCacheBudget(limit: max(1_024, configuration.seriesLimit * 8))
     }
 
     /// Derives the metrics of one finished span. Safe to call from many threads at once.
     public func consume(_ span: SpanRecord) {
-        analyzed.wrappingAdd(1, ordering: .relaxed)
-        let exemplar = ExemplarSource(span: span, enabled: configuration.exemplars)
-        if let spanMetrics {
-            let selfNanoseconds = selfTime.withLock { $0.selfTimeNanoseconds(of: span) }
-            spanMetrics.record(span, selfNanoseconds: selfNanoseconds, exemplar: exemplar)
+        let plan = plan(for: SpanPlanKey(span))
+        var direct = DirectObservations()
+        deriveIgnoringOrder(span, plan: plan, into: &direct)
+        guard let generic = plan.generic else { return }
+        let timing = SpanTiming(span)
+        let selfNanoseconds = ordered.withLock { $0.tracker.selfTimeNanoseconds(of: timing) }
+        observeSelfTime(selfNanoseconds, of: span, in: generic)
+    }
+
+    /// The order-independent part of `consume(_:)`: everything but self time. Safe on any thread, in any order.
+    public func prepare(_ span: SpanRecord) {
+        var direct = DirectObservations()
+        deriveIgnoringOrder(span, plan: plan(for: SpanPlanKey(span)), into: &direct)
+    }
+
+    /// `prepare(_:)` for a batch, such as one decoded log block; a replaying `LogReader(path:preparingFor:)`
+    /// calls it on its decoding threads. Plans are looked up once per batch, and each series is updated once
+    /// per batch, so threads preparing side by side do not contend for the same series.
+    public func prepare(contentsOf spans: [SpanRecord]) {
+        var local = ProbingTable<SpanPlanKey, SpanPlan>()
+        var batch = BatchedObservations()
+        defer { batch.commit() }
+        for span in spans {
+            let key = SpanPlanKey(span)
+            let plan: SpanPlan
+            if let known = local[key] {
+                plan = known
+            } else {
+                plan = self.plan(for: key)
+                local.insert(plan, for: key)
+            }
+            deriveIgnoringOrder(span, plan: plan, into: &batch)
         }
-        for rule in rules where rule.match.matches(span) {
-            for family in rule.families { family.record(span, exemplar: exemplar) }
+    }
+
+    /// The rest of `consume(_:)` for a span already passed to `prepare(_:)`: self time, which needs the spans in
+    /// the order they finished.
+    public func consumePrepared(_ span: SpanRecord) {
+        guard spanMetrics != nil else { return }
+        let key = SpanPlanKey(span)
+        let timing = SpanTiming(span)
+        let (selfNanoseconds, plan) = ordered.withLock { state -> (UInt64, SpanPlan) in
+            let selfNanoseconds = state.tracker.selfTimeNanoseconds(of: timing)
+            if let plan = state.plans[key] { return (selfNanoseconds, plan) }
+            let plan = self.plan(for: key)
+            if state.plans.count >= budget.limit { state.plans.removeAll() }
+            state.plans.insert(plan, for: key)
+            return (selfNanoseconds, plan)
         }
+        if let generic = plan.generic { observeSelfTime(selfNanoseconds, of: span, in: generic) }
     }
 
     /// Derives the metrics of every span in `spans`.
@@ -77,8 +128,63 @@ public final class SpanAnalyzer: SpanSink {
     public var spanCount: UInt64 { analyzed.load(ordering: .relaxed) }
 
     /// Child intervals dropped from the self-time buffer because their parent never came (bounded memory).
-    public var evictedChildIntervals: UInt64 { selfTime.withLock { $0.evictedChildIntervalCount } }
+    public var evictedChildIntervals: UInt64 { ordered.withLock { $0.tracker.evictedChildIntervalCount } }
 
+    /// Everything but self time: counters and histograms whose result does not depend on the order spans come in.
+    private func deriveIgnoringOrder(
+        _ span: SpanRecord, plan: SpanPlan, into observations: inout some DerivedObservations
+    ) {
+        analyzed.wrappingAdd(1, ordering: .relaxed)
+        let exemplar = ExemplarSource(span: span, enabled: configuration.exemplars)
+        if let handles = plan.generic?.series(for: span) {
+            observations.increment(handles.calls)
+            observations.observe(handles.duration, nanoseconds: span.durationNanoseconds, exemplar: exemplar)
+        }
+        for rule in plan.rules { rule.record(span, exemplar: exemplar, into: &observations) }
+    }
+
+    private func observeSelfTime(
+        _ nanoseconds: UInt64, of span: SpanRecord, in generic: LabelledSeries<GenericSpanMetrics.Handles>
+    ) {
+        generic.series(for: span)?.selfTime.observe(
+            nanoseconds: nanoseconds, exemplar: ExemplarSource(span: span, enabled: configuration.exemplars).make())
+    }
+
+    /// The plan of `span`'s name, kind and status, made on first use.
+    private func plan(for key: SpanPlanKey) -> SpanPlan {
+        if let plan = plans.withLock({ $0[key] }) { return plan }
+        let plan = makePlan(key)
+        plans.withLock { plans in
+            if budget.isSpent || plans.count >= budget.limit {
+                plans.removeAll()
+                budget.reset()
+            }
+            plans.insert(plan, for: key)
+        }
+        return plan
+    }
+
+    private func makePlan(_ key: SpanPlanKey) -> SpanPlan {
+        var planned: [PlannedRule] = []
+        for rule in rules {
+            let condition: SpanMatch?
+            switch PartialMatch(rule.match, key: key) {
+            case .never: continue
+            case .always: condition = nil
+            case .depends(let rest): condition = rest
+            }
+            let families = rule.families.compactMap { $0.planned(for: key, budget: budget) }
+            if !families.isEmpty { planned.append(PlannedRule(condition: condition, families: families)) }
+        }
+        return SpanPlan(generic: spanMetrics?.series(for: key, budget: budget), rules: planned)
+    }
+}
+
+/// The state of the order-dependent part of the analysis.
+struct OrderedState: Sendable {
+    var tracker: SelfTimeTracker
+    /// Plans used by `consumePrepared(_:)`, so it needs no second lock per span.
+    var plans = ProbingTable<SpanPlanKey, SpanPlan>()
 }
 
 /// Makes a span's trace id / span id exemplar on demand: formatting ids is costly and most observations do not
@@ -106,26 +212,6 @@ struct ExemplarSource {
     }
 }
 
-/// Series handles already looked up, by label values, so a span costs one hash lookup per family instead of a
-/// registry lookup; cleared when it grows past its bound (label sets past the series limit all map to the
-/// overflow series, but their keys would still accumulate here).
-final class SeriesCache<Key: Hashable & Sendable, Series: AnyObject & Sendable>: Sendable {
-    private let entries = Locked<[Key: Series]>([:])
-    private let bound: Int
-
-    init(bound: Int) { self.bound = max(16, bound) }
-
-    func series(for values: Key, lookUp: () -> Series?) -> Series? {
-        if let cached = entries.withLock({ $0[values] }) { return cached }
-        guard let series = lookUp() else { return nil }
-        entries.withLock { entries in
-            if entries.count >= bound { entries.removeAll(keepingCapacity: true) }
-            entries[values] = series
-        }
-        return series
-    }
-}
-
 /// The generic calls / duration / self-time families, keyed by span name, kind, status and dimensions.
 struct GenericSpanMetrics: Sendable {
     let calls: CounterFamily
@@ -135,17 +221,6 @@ struct GenericSpanMetrics: Sendable {
     /// For each family, the positions of (span_name, span_kind, status_code, dimensions...) in sorted label order.
     let callsOrder: [Int]
     let selfTimeOrder: [Int]
-    /// The three series of one label set, looked up together.
-    let cache: SeriesCache<Key, Handles>
-
-    /// A label set of the generic families, without building label arrays: kind and status as their raw codes.
-    struct Key: Hashable, Sendable {
-        var name: String
-        var kind: SpanRecord.Kind
-        var status: UInt8
-        var dimensions: [String]
-    }
-
     final class Handles: Sendable {
         let calls: Counter
         let duration: Histogram
@@ -177,21 +252,20 @@ struct GenericSpanMetrics: Sendable {
             seriesLimit: configuration.seriesLimit)
         callsOrder = Self.sortedOrder(labels)
         selfTimeOrder = Self.sortedOrder(selfLabels)
-        cache = SeriesCache(bound: configuration.seriesLimit * 4)
     }
 
-    func record(_ span: SpanRecord, selfNanoseconds: UInt64, exemplar: ExemplarSource) {
-        let statusCode: UInt8
-        switch span.status {
-        case .unset: statusCode = 0
-        case .ok: statusCode = 1
-        case .error: statusCode = 2
+    /// The series of spans of one name, kind and status: fixed, or chosen by the dimension attributes.
+    func series(for key: SpanPlanKey, budget: SeriesCacheBudget) -> LabelledSeries<Handles> {
+        let status: SpanRecord.Status
+        switch key.statusCode {
+        case 0: status = .unset
+        case 1: status = .ok
+        default: status = .error(message: "")
         }
-        let key = Key(
-            name: span.name, kind: span.kind, status: statusCode,
-            dimensions: dimensions.isEmpty ? [] : dimensions.map { span.attributes[$0]?.description ?? "" })
-        let handles = cache.series(for: key) { () -> Handles? in
-            let values = [span.name, Self.kindValue(span.kind), Self.statusValue(span.status)] + key.dimensions
+        let labels: [PlannedLabel] =
+            [.fixed(key.name), .fixed(Self.kindValue(key.kind)), .fixed(Self.statusValue(status))]
+            + dimensions.map { .attribute([$0], fallback: "") }
+        return LabelledSeries(labels: labels, budget: budget) { [self] values in
             // Label names were validated at registration and the counts always match, so lookups cannot fail.
             let callValues = callsOrder.map { values[$0] }
             var selfLabelValues = values
@@ -203,10 +277,6 @@ struct GenericSpanMetrics: Sendable {
             else { return nil }
             return Handles(calls: counter, duration: duration, selfTime: selfTime)
         }
-        guard let handles else { return }
-        handles.calls.increment()
-        handles.duration.observe(nanoseconds: span.durationNanoseconds, exemplar: exemplar.make())
-        handles.selfTime.observe(nanoseconds: selfNanoseconds, exemplar: exemplar.make())
     }
 
     /// Positions into `labels` in the order of their sorted names (the order `labels(values:)` takes).
@@ -252,12 +322,12 @@ struct CompiledRule: Sendable {
 
 /// A derived family registered in the registry, with its labels in the order the registry takes them.
 struct CompiledFamily: Sendable {
-    enum Series: Sendable {
-        case counter(CounterFamily, SeriesCache<[String], Counter>)
-        case histogram(HistogramFamily, SeriesCache<[String], Histogram>)
+    enum Family: Sendable {
+        case counter(CounterFamily)
+        case histogram(HistogramFamily)
     }
 
-    let series: Series
+    let family: Family
     let labels: [DerivedLabel]
     let condition: SpanMatch
 
@@ -268,28 +338,44 @@ struct CompiledFamily: Sendable {
         let names = sortedLabels.map(\.name)
         switch family.kind {
         case .counter:
-            series = .counter(
+            self.family = .counter(
                 try registry.counterFamily(
-                    family.name, help: family.help, labelNames: names, seriesLimit: seriesLimit),
-                SeriesCache(bound: seriesLimit * 4))
+                    family.name, help: family.help, labelNames: names, seriesLimit: seriesLimit))
         case .durationHistogram(let buckets):
-            series = .histogram(
+            self.family = .histogram(
                 try registry.histogramFamily(
                     family.name, help: family.help, unit: "seconds", labelNames: names, buckets: buckets,
-                    seriesLimit: seriesLimit),
-                SeriesCache(bound: seriesLimit * 4))
+                    seriesLimit: seriesLimit))
         }
     }
 
-    func record(_ span: SpanRecord, exemplar: ExemplarSource) {
-        guard condition.matches(span) else { return }
-        let values = labels.map { $0.value(for: span) }
-        switch series {
-        case .counter(let family, let cache):
-            cache.series(for: values) { try? family.labels(values: values) }?.increment()
-        case .histogram(let family, let cache):
-            cache.series(for: values) { try? family.labels(values: values) }?.observe(
-                nanoseconds: span.durationNanoseconds, exemplar: exemplar.make())
+    /// This family for spans of `key`, or `nil` when their name, kind and status already rule it out.
+    func planned(for key: SpanPlanKey, budget: SeriesCacheBudget) -> PlannedFamily? {
+        let condition: SpanMatch?
+        switch PartialMatch(self.condition, key: key) {
+        case .never: return nil
+        case .always: condition = nil
+        case .depends(let rest): condition = rest
+        }
+        let plannedLabels = labels.map { label -> PlannedLabel in
+            switch label.source {
+            case .attribute(let keys, let fallback): return .attribute(keys, fallback: fallback)
+            case .spanName: return .fixed(key.name)
+            case .outcome: return .fixed(key.isError ? "error" : "success")
+            case .constant(let value): return .fixed(value)
+            }
+        }
+        switch family {
+        case .counter(let counters):
+            return PlannedFamily(
+                condition: condition,
+                series: .counter(
+                    LabelledSeries(labels: plannedLabels, budget: budget) { try? counters.labels(values: $0) }))
+        case .histogram(let histograms):
+            return PlannedFamily(
+                condition: condition,
+                series: .histogram(
+                    LabelledSeries(labels: plannedLabels, budget: budget) { try? histograms.labels(values: $0) }))
         }
     }
 }

@@ -8,8 +8,9 @@ import TraceLog
 /// Replays trace logs into a ``SpanAnalyzer`` so their derived metrics can be served; with `follow`, keeps reading
 /// each log as its writer seals new blocks, until graceful shutdown.
 ///
-/// Several files without `follow` are merged by start time; with `follow` each file is followed on its own (also
-/// across rotation). `tracekit serve` runs it beside a ``MetricsServer`` on the same registry.
+/// Files are read one after another, each in the order its spans finished (what self time needs), with the
+/// analyzer's order-independent work done on the reader's decoding threads; with `follow` each file is followed
+/// on its own (also across rotation). `tracekit serve` runs it beside a ``MetricsServer`` on the same registry.
 ///
 /// ```swift
 /// let registry = MetricsRegistry()
@@ -47,13 +48,13 @@ public struct LogMetricsService: Service {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for path in paths {
-                        group.addTask { try await feed(LogEntries(path: path, follow: true)) }
+                        group.addTask { try await feed(LogEntries(path: path, follow: true, preparingFor: analyzer)) }
                     }
                     try await group.waitForAll()
                 }
             }
-        } else if !paths.isEmpty {
-            try await feed(paths.count == 1 ? LogEntries(path: paths[0]) : LogEntries(paths: paths))
+        } else {
+            for path in paths { try await feed(LogEntries(path: path, preparingFor: analyzer)) }
         }
     }
 
@@ -62,7 +63,7 @@ public struct LogMetricsService: Service {
         for try await entry in entries {
             switch entry {
             case .span(let span):
-                analyzer.consume(span)
+                analyzer.consumePrepared(span)
                 progress.addSpan()
             case .damage:
                 progress.addDamage()

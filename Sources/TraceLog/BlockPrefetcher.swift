@@ -1,5 +1,6 @@
 // BlockPrefetcher: reads ahead: one thread finds and inflates blocks, two threads decode them, in file order.
 
+import TraceKit
 import TraceSync
 
 #if canImport(Glibc)
@@ -18,7 +19,7 @@ struct BlockBatch {
 }
 
 /// Reads a file's blocks ahead of the caller and decodes them on two helper threads, handing batches out in
-/// file order.
+/// file order; with a preparer, the decoding threads also run its order-independent work on each span.
 ///
 /// Replay time goes mostly into building span values, and blocks decode independently, so decoding on other
 /// cores speeds replay up. Memory stays bounded: at most `depth` blocks are in flight.
@@ -47,10 +48,12 @@ final class BlockPrefetcher: @unchecked Sendable {
     private let depth: Int
     private let scanner: BlockScanner
     private let path: String
+    private let preparer: (any SplitSpanSink)?
 
-    init(scanner: BlockScanner, path: String, depth: Int = 8) {
+    init(scanner: BlockScanner, path: String, preparer: (any SplitSpanSink)? = nil, depth: Int = 8) {
         self.scanner = scanner
         self.path = path
+        self.preparer = preparer
         self.depth = depth
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -167,6 +170,7 @@ final class BlockPrefetcher: @unchecked Sendable {
                 entries.append(
                     .damage(LogDamage(path: path, offset: item.offset, length: Int64(item.size), reason: reason)))
             }
+            if let preparer { LogReader.prepare(entries, for: preparer) }
             let batch = BlockBatch(
                 entries: entries, isEndOfFileMarker: item.payload.isEmpty, nextOffset: item.nextOffset)
             pthread_mutex_lock(mutex)

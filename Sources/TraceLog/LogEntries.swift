@@ -22,11 +22,18 @@ public struct LogEntries: AsyncSequence, Sendable {
     /// How often to look for new data in follow mode.
     public let pollInterval: Duration
 
-    /// Entries of the log at `path`.
-    public init(path: String, follow: Bool = false, pollInterval: Duration = .milliseconds(200)) {
+    /// Spans are passed to this sink's `prepare(_:)` before they are returned; see `LogReader`.
+    public let preparer: (any SplitSpanSink)?
+
+    /// Entries of the log at `path`; with `preparingFor`, as `LogReader(path:follow:readAhead:preparingFor:)`.
+    public init(
+        path: String, follow: Bool = false, pollInterval: Duration = .milliseconds(200),
+        preparingFor preparer: (any SplitSpanSink)? = nil
+    ) {
         self.paths = [path]
         self.follow = follow
         self.pollInterval = pollInterval
+        self.preparer = preparer
     }
 
     /// Entries of several files (or `LogRotation.files(for:)`), spans merged by start time. No follow mode.
@@ -34,11 +41,12 @@ public struct LogEntries: AsyncSequence, Sendable {
         self.paths = paths
         self.follow = false
         self.pollInterval = .milliseconds(200)
+        self.preparer = nil
     }
 
     /// An iterator that opens the file(s) on its first `next()`.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(paths: paths, follow: follow, pollInterval: pollInterval)
+        Iterator(paths: paths, follow: follow, pollInterval: pollInterval, preparer: preparer)
     }
 
     /// Only the spans.
@@ -54,12 +62,14 @@ public struct LogEntries: AsyncSequence, Sendable {
         private let paths: [String]
         private let follow: Bool
         private let pollInterval: Duration
+        private let preparer: (any SplitSpanSink)?
         private var source: (any IteratorProtocol<LogEntry>)?
 
-        init(paths: [String], follow: Bool, pollInterval: Duration) {
+        init(paths: [String], follow: Bool, pollInterval: Duration, preparer: (any SplitSpanSink)?) {
             self.paths = paths
             self.follow = follow
             self.pollInterval = pollInterval
+            self.preparer = preparer
         }
 
         /// The next entry; `nil` at the end, or when the task is cancelled in follow mode.
@@ -68,7 +78,7 @@ public struct LogEntries: AsyncSequence, Sendable {
         public mutating func next() async throws -> LogEntry? {
             if source == nil {
                 if paths.count == 1 {
-                    source = try LogReader(path: paths[0], follow: follow)
+                    source = try LogReader(path: paths[0], follow: follow, preparingFor: preparer)
                 } else {
                     source = try MergedLogReader(paths: paths)
                 }

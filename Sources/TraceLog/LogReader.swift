@@ -37,19 +37,35 @@ public final class LogReader: Sequence, IteratorProtocol {
     public private(set) var damages: [LogDamage] = []
     /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
     public private(set) var sawEndOfFileMarker = false
+    /// Gets every span before `next()` returns it; see `init(path:follow:readAhead:preparingFor:)`.
+    private let preparer: (any SplitSpanSink)?
 
     /// Opens `path` for reading from its start.
     ///
     /// With `readAhead` (ignored in follow mode), three helper threads find, inflate and decode the next few
     /// blocks while the caller consumes; pass `false` when opening many files at once.
     ///
+    /// With `preparingFor`, every span is passed to the sink's `prepare(_:)` before `next()` returns it, on the
+    /// decoding threads when reading ahead: the order-independent part of its work then runs in parallel with
+    /// the caller, who passes each span to `consumePrepared(_:)`.
+    ///
+    /// ```swift
+    /// let reader = try LogReader(path: "app.tklog", preparingFor: analyzer)
+    /// for entry in reader {
+    ///     if case .span(let span) = entry { analyzer.consumePrepared(span) }
+    /// }
+    /// ```
+    ///
     /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
-    public init(path: String, follow: Bool = false, readAhead: Bool = true) throws(TraceLogError) {
+    public init(
+        path: String, follow: Bool = false, readAhead: Bool = true, preparingFor preparer: (any SplitSpanSink)? = nil
+    ) throws(TraceLogError) {
         self.path = path
         self.follow = follow
+        self.preparer = preparer
         let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
         if !follow && readAhead {
-            let prefetcher = BlockPrefetcher(scanner: scanner, path: path)
+            let prefetcher = BlockPrefetcher(scanner: scanner, path: path, preparer: preparer)
             if prefetcher.start() {
                 self.prefetcher = prefetcher
                 self.scanner = nil
@@ -93,6 +109,7 @@ public final class LogReader: Sequence, IteratorProtocol {
                 if follow, moveToRotatedFile() { continue }
                 return nil
             }
+            if let preparer { Self.prepare(pending, for: preparer) }
             sawEndOfFileMarker = isMarker
             nextOffset = scanner.offset
         }
@@ -124,6 +141,16 @@ public final class LogReader: Sequence, IteratorProtocol {
         case .end:
             return nil
         }
+    }
+
+    /// Passes the spans among `entries` to `preparer`.
+    static func prepare(_ entries: [LogEntry], for preparer: any SplitSpanSink) {
+        var spans: [SpanRecord] = []
+        spans.reserveCapacity(entries.count)
+        for entry in entries {
+            if case .span(let span) = entry { spans.append(span) }
+        }
+        preparer.prepare(contentsOf: spans)
     }
 
     /// After catching up in follow mode: if our file was rotated away, continue with the file rotated after it

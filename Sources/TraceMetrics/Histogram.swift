@@ -100,7 +100,31 @@ public final class Histogram: @unchecked Sendable {
         let index = bucketIndex(seconds)
         counts[index].wrappingAdd(1, ordering: .relaxed)
         sumNanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
+        offerExemplar(bucket: index, nanoseconds: nanoseconds, exemplar: exemplar)
+    }
+
+    /// The number of buckets, `+Inf` included.
+    package var bucketCount: Int { boundCount + 1 }
+
+    /// The bucket a duration in nanoseconds falls into, as `observe(nanoseconds:exemplar:)` would put it.
+    package func bucketIndex(nanoseconds: UInt64) -> Int {
+        bucketIndex(Double(nanoseconds) / 1_000_000_000)
+    }
+
+    /// Adds observations counted elsewhere: `bucketCounts` per bucket (non-cumulative, `bucketCount` of them) and
+    /// the sum of their nanoseconds; the exemplars go through `offerExemplar(bucket:nanoseconds:exemplar:)`.
+    package func add(bucketCounts: [Int], sumNanoseconds nanoseconds: UInt64) {
+        for index in 0..<min(bucketCounts.count, bucketCount) where bucketCounts[index] != 0 {
+            counts[index].wrappingAdd(bucketCounts[index], ordering: .relaxed)
+        }
+        sumNanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
+    }
+
+    /// Keeps the exemplar if `nanoseconds` is the slowest of bucket `index` so far (ties: smaller labels).
+    @inline(__always)
+    package func offerExemplar(bucket index: Int, nanoseconds: UInt64, exemplar: () -> Exemplar?) {
         guard nanoseconds >= exemplarFloors[index].load(ordering: .relaxed) else { return }
+        let seconds = Double(nanoseconds) / 1_000_000_000
         exemplars.withLock { slots in
             if let current = slots[index], seconds < current.value { return }
             guard let candidate = exemplar() else { return }

@@ -69,9 +69,9 @@ struct DemoCommand: AsyncParsableCommand {
 
         var collector = SpanStatisticsCollector()
         let replayed = try DerivedMetrics.analyzer(createdUnixSeconds: 0, path: output)
-        let replay = try LogInput.read([output], progress: .never) { span in
+        let replay = try LogInput.read([output], progress: .never, preparingFor: replayed) { span in
             collector.add(span)
-            replayed.consume(span)
+            replayed.consumePrepared(span)
         }
         LogInput.warnAboutDamage(replay)
         let file = replay.first ?? LogFileSummary(path: output, sizeBytes: 0)

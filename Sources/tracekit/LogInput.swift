@@ -46,12 +46,14 @@ enum LogInput {
     }
 
     /// Reads every file behind `paths` in turn, handing each span to `onSpan` in file order (the order spans
-    /// finished in), with a progress bar on a terminal.
+    /// finished in), with a progress bar on a terminal. With `preparer`, each span has been passed to its
+    /// `prepare(_:)` on the reader's decoding threads before `onSpan` gets it.
     ///
     /// - Throws: `CLIError.cannotRead` or `.notATraceLog` for the first file that is unreadable or holds
     ///   neither a file header nor a span.
     static func read(
-        _ paths: [String], progress mode: ProgressMode, onSpan: (SpanRecord) -> Void
+        _ paths: [String], progress mode: ProgressMode, preparingFor preparer: (any SplitSpanSink)? = nil,
+        onSpan: (SpanRecord) -> Void
     ) throws(CLIError) -> [LogFileSummary] {
         let files = try files(paths)
         let sizes = files.map { fileSize($0) }
@@ -60,7 +62,7 @@ enum LogInput {
         var summaries: [LogFileSummary] = []
         var bytesBefore: Int64 = 0
         for (path, size) in zip(files, sizes) {
-            let summary = try readFile(path, size: size, onSpan: onSpan) { offset in
+            let summary = try readFile(path, size: size, preparingFor: preparer, onSpan: onSpan) { offset in
                 progress.update(doneBytes: bytesBefore + offset)
             }
             bytesBefore += size
@@ -80,12 +82,13 @@ enum LogInput {
 
     /// Reads one file; see `read(_:progress:onSpan:)`.
     static func readFile(
-        _ path: String, size: Int64, onSpan: (SpanRecord) -> Void, onProgress: (Int64) -> Void = { _ in }
+        _ path: String, size: Int64, preparingFor preparer: (any SplitSpanSink)? = nil, onSpan: (SpanRecord) -> Void,
+        onProgress: (Int64) -> Void = { _ in }
     ) throws(CLIError) -> LogFileSummary {
         if size == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
         let reader: LogReader
         do {
-            reader = try LogReader(path: path)
+            reader = try LogReader(path: path, preparingFor: preparer)
         } catch {
             throw .reading(path, error)
         }

@@ -1,0 +1,29 @@
+// SplitSpanSink: a sink whose work splits into a part that any thread may do in any order, and an ordered rest.
+
+/// A sink whose work on a span splits in two: `prepare(_:)` gives the same result whatever order spans come
+/// in and whatever thread runs it; `consumePrepared(_:)` needs the spans in the order they finished.
+///
+/// A replaying `LogReader` given such a sink runs `prepare(_:)` on its decoding threads, in parallel with the
+/// caller, so replay uses more than one core; the caller then passes each span it reads to
+/// `consumePrepared(_:)`. Live, `consume(_:)` does both parts.
+///
+/// ```swift
+/// let reader = try LogReader(path: "app.tklog", preparingFor: analyzer)
+/// for entry in reader {
+///     if case .span(let span) = entry { analyzer.consumePrepared(span) }
+/// }
+/// ```
+public protocol SplitSpanSink: SpanSink {
+    /// The part of consuming `span` that does not depend on order; may run on any thread, concurrently.
+    func prepare(_ span: SpanRecord)
+    /// `prepare(_:)` for every span of a batch (a decoded log block); a sink may share lookups across it.
+    func prepare(contentsOf spans: [SpanRecord])
+    /// The rest of consuming a span already passed to `prepare(_:)`; spans come in the order they finished.
+    func consumePrepared(_ span: SpanRecord)
+}
+
+extension SplitSpanSink {
+    public func prepare(contentsOf spans: [SpanRecord]) {
+        for span in spans { prepare(span) }
+    }
+}
