@@ -30,6 +30,12 @@ public struct TraceAttributes: Sendable, RandomAccessCollection, ExpressibleByDi
     @inlinable
     public init() { storage = [] }
 
+    /// Adopts `pairs` as they are, without looking for repeated keys: for decoders that already know the keys
+    /// are distinct. One allocation at most (the array's own).
+    package init(adoptingDistinctPairs pairs: [(String, AttributeValue)]) {
+        storage = pairs
+    }
+
     /// Attributes from key/value pairs; a repeated key keeps its last value.
     public init(_ pairs: some Sequence<(String, AttributeValue)>) {
         storage = []

@@ -14,8 +14,10 @@ final class BlockCompressor {
     /// Creates a compressor at `level` (0-9; 6 is zlib's default).
     init(level: Int32) throws(TraceLogError) {
         output = [UInt8](repeating: 0, count: LogFormat.maxBlockBytes)
+        // Z_FILTERED: the column layout leaves few long matches and many small values; favouring Huffman coding
+        // over short matches made the benchmark's log about 4% smaller at the same speed.
         let status = deflateInit2_(
-            &stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            &stream, level, Z_DEFLATED, -15, 8, Z_FILTERED, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw TraceLogError.compressionFailed(reason: "deflateInit2 returned \(status)") }
         let storedStatus = deflateInit2_(
             &storedStream, 0, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
@@ -35,15 +37,19 @@ final class BlockCompressor {
     }
 
     /// Compresses `payload` (at most `LogFormat.maxPayloadBytes`) and returns the whole BGZF block.
-    func makeBlock(_ payload: [UInt8]) throws(TraceLogError) -> [UInt8] {
+    ///
+    /// At each offset in `sectionEnds` (increasing) the deflate block ends (`Z_BLOCK`) and a new one starts with
+    /// its own Huffman codes, so columns with different statistics are coded apart; LZ77 matches still reach
+    /// across sections.
+    func makeBlock(_ payload: [UInt8], sectionEnds: [Int] = []) throws(TraceLogError) -> [UInt8] {
         guard payload.count <= LogFormat.maxPayloadBytes else {
             throw TraceLogError.compressionFailed(reason: "payload of \(payload.count) bytes exceeds a block")
         }
         let capacity = LogFormat.maxBlockBytes - LogFormat.writerHeaderBytes - LogFormat.trailerBytes
-        var compressedCount = deflate(payload, with: &stream, capacity: capacity)
+        var compressedCount = deflate(payload, sectionEnds: sectionEnds, with: &stream, capacity: capacity)
         if compressedCount == nil {
             // Incompressible data: stored deflate blocks always fit because the payload bound leaves room.
-            compressedCount = deflate(payload, with: &storedStream, capacity: capacity)
+            compressedCount = deflate(payload, sectionEnds: [], with: &storedStream, capacity: capacity)
         }
         guard let compressedCount else {
             throw TraceLogError.compressionFailed(reason: "a \(payload.count)-byte payload did not fit in a block")
@@ -66,15 +72,25 @@ final class BlockCompressor {
         return block
     }
 
-    /// Raw-deflates `payload` into `output`; returns the compressed size, or `nil` if it needs more than `capacity`.
-    private func deflate(_ payload: [UInt8], with stream: inout z_stream, capacity: Int) -> Int? {
+    /// Raw-deflates `payload` into `output`, ending a deflate block at each of `sectionEnds`; returns the
+    /// compressed size, or `nil` if it needs more than `capacity`.
+    private func deflate(
+        _ payload: [UInt8], sectionEnds: [Int], with stream: inout z_stream, capacity: Int
+    ) -> Int? {
         guard deflateReset(&stream) == Z_OK else { return nil }
         return payload.withUnsafeBufferPointer { input -> Int? in
             output.withUnsafeMutableBufferPointer { out -> Int? in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = uInt(input.count)
+                guard let base = input.baseAddress else { return nil }
+                stream.next_in = UnsafeMutablePointer(mutating: base)
                 stream.next_out = out.baseAddress
                 stream.avail_out = uInt(capacity)
+                var consumed = 0
+                for end in sectionEnds where end > consumed && end < input.count {
+                    stream.avail_in = uInt(end - consumed)
+                    guard CZlib.deflate(&stream, Z_BLOCK) == Z_OK, stream.avail_in == 0 else { return nil }
+                    consumed = end
+                }
+                stream.avail_in = uInt(input.count - consumed)
                 let status = CZlib.deflate(&stream, Z_FINISH)
                 guard status == Z_STREAM_END else { return nil }
                 return capacity - Int(stream.avail_out)

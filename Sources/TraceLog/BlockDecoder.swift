@@ -5,8 +5,8 @@ import TraceKit
 /// Decodes the records of one block payload. Every length is checked against the payload, so a hostile
 /// payload costs at most a few times its own size in memory and never traps.
 struct BlockDecoder {
-    private var strings: [String] = []
-    private var identifiers: IdentifierKeys?
+    var strings: [String] = []
+    var identifiers: IdentifierKeys?
     private var previousSpanCounter: UInt64 = 0
     private var previousEnd: UInt64 = 0
 
@@ -35,6 +35,8 @@ struct BlockDecoder {
                 for _ in 0..<count { entries.append(.span(try decoder.readSpan(&record))) }
             case .fileHeader:
                 entries.append(.header(try decoder.readFileHeader(&record)))
+            case .spanColumns:
+                try decoder.readSpanColumns(&record, into: &entries)
             case .droppedSpans:
                 entries.append(.droppedSpans(try decoder.readDropped(&record)))
             case .blockHeader:
@@ -62,7 +64,7 @@ struct BlockDecoder {
         }
     }
 
-    private func string(_ reader: inout PayloadReader) throws(PayloadError) -> String {
+    func string(_ reader: inout PayloadReader) throws(PayloadError) -> String {
         let index = try reader.readVarint()
         guard index < UInt64(strings.count) else {
             throw PayloadError(position: reader.position, reason: "string reference \(index) outside the table")
@@ -184,7 +186,7 @@ struct BlockDecoder {
             droppedAttributeCount: limitCounts.0, droppedEventCount: limitCounts.1, truncatedValueCount: limitCounts.2)
     }
 
-    private func readAttributes(_ reader: inout PayloadReader) throws(PayloadError) -> TraceAttributes {
+    func readAttributes(_ reader: inout PayloadReader) throws(PayloadError) -> TraceAttributes {
         let count = try reader.readCount()
         // Literal forms for the common small counts: one exact-size allocation, no generic sequence walk.
         switch count {
@@ -226,7 +228,7 @@ struct BlockDecoder {
         }
     }
 
-    private func readValue(_ reader: inout PayloadReader) throws(PayloadError) -> AttributeValue {
+    func readValue(_ reader: inout PayloadReader) throws(PayloadError) -> AttributeValue {
         let tag = try reader.readByte()
         switch LogFormat.ValueType(rawValue: tag) {
         case .string: return .string(try string(&reader))

@@ -162,11 +162,11 @@ final class LogFileAppender {
         if includingDropNotices { appendDropNotices() }
         guard !encoder.isEmpty else { return }
         let spanCount = UInt64(encoder.spanCount)
-        let payload = encoder.seal()
+        let (payload, sectionEnds) = encoder.sealSections()
         blockStartedAtNanoseconds = nil
         let block: [UInt8]
         do {
-            block = try compressor.makeBlock(payload)
+            block = try compressor.makeBlock(payload, sectionEnds: sectionEnds)
         } catch {
             counters.spansLost.add(spanCount, ordering: .relaxed)
             unrecordedDrops[DroppedSpans.Reason.writeFailed.code, default: 0] += spanCount

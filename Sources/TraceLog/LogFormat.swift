@@ -5,7 +5,7 @@ enum LogFormat {
     /// The magic at the start of a file header record: "TKLG".
     static let fileMagic: [UInt8] = [0x54, 0x4B, 0x4C, 0x47]
     /// The format version this code writes; readers accept it and every lower version.
-    static let formatVersion: UInt64 = 1
+    static let formatVersion: UInt64 = 2
     /// The largest decompressed payload a writer puts in one block (bgzip uses the same bound).
     static let maxPayloadBytes = 0xFF00
     /// The largest block BGZF allows, header and trailer included.
@@ -31,6 +31,8 @@ enum LogFormat {
         /// A run of spans: a count, then that many span bodies back to back.
         case spanRun = 0x03
         case droppedSpans = 0x04
+        /// The spans of a block laid out column by column (format version 2; see `SpanColumn`).
+        case spanColumns = 0x05
     }
 
     /// Attribute value type tags.

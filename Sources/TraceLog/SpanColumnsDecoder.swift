@@ -1,0 +1,300 @@
+// SpanColumnsDecoder: reads a span columns record (format version 2) back into spans.
+
+import TraceKit
+
+extension BlockDecoder {
+    /// One shape of the record: what spans of that shape share.
+    private struct Shape {
+        var name: String
+        var kind: SpanRecord.Kind
+        var status: SpanRecord.Status
+        var hasEvents: Bool
+        var hasLimitCounts: Bool
+        var slots: [Slot]
+    }
+
+    /// One attribute of a shape; `column` indexes the keyed column readers (-1: the value needs none).
+    private struct Slot {
+        var key: String
+        var keyIndex: Int
+        var type: LogFormat.ValueType
+        var column = -1
+    }
+
+    private struct Extent {
+        var start: UInt64
+        var end: UInt64
+    }
+
+    /// Decodes a span columns record (type 0x05) and appends its spans to `entries`.
+    mutating func readSpanColumns(_ record: inout PayloadReader, into entries: inout [LogEntry]) throws(PayloadError) {
+        let count = try record.readCount()  // every span takes at least its flags byte
+        let shapeCount = try record.readCount()
+        var shapes: [Shape] = []
+        shapes.reserveCapacity(shapeCount)
+        for _ in 0..<shapeCount { shapes.append(try readShape(&record)) }
+
+        let columnCount = try record.readCount()
+        var directory: [(id: UInt64, length: Int)] = []
+        directory.reserveCapacity(columnCount)
+        for _ in 0..<columnCount {
+            let id = try record.readVarint()
+            directory.append((id, try record.readCount()))
+        }
+        let empty = PayloadReader(record.bytes, from: record.end, to: record.end)
+        var fixed = [PayloadReader](repeating: empty, count: SpanColumn.fixedCount)
+        var seenFixed = [Bool](repeating: false, count: SpanColumn.fixedCount)
+        var keyed: [PayloadReader] = []
+        var keyedColumnByID: [UInt64: Int] = [:]
+        var bits = BitReader(record.bytes, from: record.end, to: record.end)
+        var offset = record.position
+        for (id, length) in directory {
+            guard length <= record.end - offset else {
+                throw PayloadError(position: offset, reason: "column \(id) runs past the record")
+            }
+            let reader = PayloadReader(record.bytes, from: offset, to: offset + length)
+            if id < UInt64(SpanColumn.fixedCount) {
+                guard !seenFixed[Int(id)] else { throw PayloadError(position: offset, reason: "column \(id) twice") }
+                seenFixed[Int(id)] = true
+                fixed[Int(id)] = reader
+                if id == UInt64(SpanColumn.bits) { bits = BitReader(record.bytes, from: offset, to: offset + length) }
+            } else if id >= SpanColumn.firstKeyed {
+                guard (id - SpanColumn.firstKeyed) / 2 < UInt64(strings.count), keyedColumnByID[id] == nil else {
+                    throw PayloadError(position: offset, reason: "column \(id) names no key of the string table")
+                }
+                keyedColumnByID[id] = keyed.count
+                keyed.append(reader)
+            }  // Ids 11-15 are reserved: a newer writer's column, skipped.
+            offset += length
+        }
+        keyed.append(empty)  // Slots whose key has no column read from this one and fail if they need a value.
+        for shape in shapes.indices {
+            for slot in shapes[shape].slots.indices {
+                let keyColumn = SpanColumn.firstKeyed + 2 * UInt64(shapes[shape].slots[slot].keyIndex)
+                switch shapes[shape].slots[slot].type {
+                case .string: shapes[shape].slots[slot].column = keyedColumnByID[keyColumn] ?? keyed.count - 1
+                case .int: shapes[shape].slots[slot].column = keyedColumnByID[keyColumn + 1] ?? keyed.count - 1
+                default: break
+                }
+            }
+        }
+
+        var lastStrings = shapes.map { [UInt64](repeating: 0, count: $0.slots.count) }
+        var pending: [UInt64: Extent] = [:]
+        var previousCounter: UInt64 = 0
+        var previousEnd: UInt64 = 0
+        entries.reserveCapacity(entries.count + count)
+        for _ in 0..<count {
+            let flags = try fixed[SpanColumn.flags].readByte()
+            guard flags & ~SpanColumn.Flag.known == 0 else {
+                throw PayloadError(position: fixed[SpanColumn.flags].position, reason: "unknown span flags \(flags)")
+            }
+            let shapeIndex = try fixed[SpanColumn.shape].readVarint()
+            guard shapeIndex < UInt64(shapes.count) else {
+                throw PayloadError(position: fixed[SpanColumn.shape].position, reason: "shape \(shapeIndex) unknown")
+            }
+            let shape = shapes[Int(shapeIndex)]
+            let usesCounters =
+                flags & (SpanColumn.Flag.spanIsCounter | SpanColumn.Flag.traceIsCounter | SpanColumn.Flag.parentIsCounter)
+                != 0
+            if usesCounters && identifiers == nil {
+                throw PayloadError(position: record.position, reason: "counter-coded id in a block without id keys")
+            }
+            let spanID: SpanID
+            if flags & SpanColumn.Flag.spanIsCounter != 0, let identifiers {
+                previousCounter = try fixed[SpanColumn.spanID].readDelta(from: previousCounter)
+                spanID = SpanID(rawValue: identifiers.spanID.apply(previousCounter))
+            } else {
+                spanID = SpanID(rawValue: try fixed[SpanColumn.spanID].readFixed64())
+            }
+            let traceID: TraceID
+            if flags & SpanColumn.Flag.traceIsCounter != 0, let identifiers {
+                let counter = try fixed[SpanColumn.traceID].readDelta(from: previousCounter)
+                traceID = TraceID(high: identifiers.traceIDHigh, low: identifiers.traceIDLow.apply(counter))
+            } else {
+                let high = try fixed[SpanColumn.traceID].readFixed64()
+                traceID = TraceID(high: high, low: try fixed[SpanColumn.traceID].readFixed64())
+            }
+            var parentSpanID: SpanID?
+            if flags & SpanColumn.Flag.hasParent != 0 {
+                if flags & SpanColumn.Flag.parentIsCounter != 0, let identifiers {
+                    let counter = try fixed[SpanColumn.parentID].readDelta(from: previousCounter)
+                    parentSpanID = SpanID(rawValue: identifiers.spanID.apply(counter))
+                } else {
+                    parentSpanID = SpanID(rawValue: try fixed[SpanColumn.parentID].readFixed64())
+                }
+            }
+
+            let start: UInt64
+            let end: UInt64
+            if flags & SpanColumn.Flag.closesChildren != 0 {
+                guard let children = pending.removeValue(forKey: spanID.rawValue) else {
+                    throw PayloadError(
+                        position: fixed[SpanColumn.flags].position, reason: "span closes children it does not have")
+                }
+                let lead = try Self.readSigned(&fixed[SpanColumn.leadClass], &bits)
+                let trail = try Self.readSigned(&fixed[SpanColumn.trailClass], &bits)
+                start = children.start &- UInt64(bitPattern: lead)
+                end = children.end &+ UInt64(bitPattern: trail)
+            } else {
+                let gap = try Self.readSigned(&fixed[SpanColumn.gapClass], &bits)
+                start = previousEnd &+ UInt64(bitPattern: gap)
+                end = start &+ (try Self.readUnsigned(&fixed[SpanColumn.durationClass], &bits))
+            }
+            previousEnd = end
+            if let parentSpanID {
+                if let known = pending[parentSpanID.rawValue] {
+                    pending[parentSpanID.rawValue] = Extent(start: min(known.start, start), end: max(known.end, end))
+                } else {
+                    pending[parentSpanID.rawValue] = Extent(start: start, end: end)
+                }
+            }
+
+            var pairs: [(String, AttributeValue)] = []
+            pairs.reserveCapacity(shape.slots.count)
+            var distinct = true
+            for (position, slot) in shape.slots.enumerated() {
+                let value: AttributeValue
+                switch slot.type {
+                case .string:
+                    let coded = try keyed[slot.column].readVarint()
+                    let reference = coded == 0 ? lastStrings[Int(shapeIndex)][position] : coded
+                    guard reference != 0, reference <= UInt64(strings.count) else {
+                        throw PayloadError(
+                            position: keyed[slot.column].position, reason: "string value \(coded) outside the table")
+                    }
+                    lastStrings[Int(shapeIndex)][position] = reference
+                    value = .string(strings[Int(reference - 1)])
+                case .int:
+                    value = .int(try keyed[slot.column].readSigned())
+                case .boolFalse:
+                    value = .bool(false)
+                case .boolTrue:
+                    value = .bool(true)
+                case .double:
+                    value = .double(Double(bitPattern: try fixed[SpanColumn.extra].readFixed64()))
+                case .stringArray, .intArray, .doubleArray, .boolArray:
+                    value = try readArray(slot.type, &fixed[SpanColumn.extra])
+                }
+                if distinct, pairs.contains(where: { $0.0 == slot.key }) { distinct = false }
+                pairs.append((slot.key, value))
+            }
+            let attributes =
+                distinct ? TraceAttributes(adoptingDistinctPairs: pairs) : TraceAttributes(pairs)
+
+            var events: [SpanRecord.Event] = []
+            if shape.hasEvents {
+                let eventCount = try fixed[SpanColumn.extra].readCount()
+                events.reserveCapacity(eventCount)
+                for _ in 0..<eventCount {
+                    let name = try string(&fixed[SpanColumn.extra])
+                    let time = try fixed[SpanColumn.extra].readDelta(from: start)
+                    let eventAttributes = try readAttributes(&fixed[SpanColumn.extra])
+                    events.append(SpanRecord.Event(name: name, timeUnixNanoseconds: time, attributes: eventAttributes))
+                }
+            }
+            var limitCounts: (UInt32, UInt32, UInt32) = (0, 0, 0)
+            if shape.hasLimitCounts {
+                limitCounts = (
+                    UInt32(truncatingIfNeeded: try fixed[SpanColumn.extra].readVarint()),
+                    UInt32(truncatingIfNeeded: try fixed[SpanColumn.extra].readVarint()),
+                    UInt32(truncatingIfNeeded: try fixed[SpanColumn.extra].readVarint())
+                )
+            }
+            entries.append(
+                .span(
+                    SpanRecord(
+                        traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: shape.name,
+                        kind: shape.kind, status: shape.status, startUnixNanoseconds: start,
+                        durationNanoseconds: end &- start, attributes: attributes, events: events,
+                        droppedAttributeCount: limitCounts.0, droppedEventCount: limitCounts.1,
+                        truncatedValueCount: limitCounts.2)))
+        }
+    }
+
+    private func readShape(_ reader: inout PayloadReader) throws(PayloadError) -> Shape {
+        let name = try string(&reader)
+        let flags = try reader.readByte()
+        guard flags & ~SpanColumn.ShapeFlag.known == 0,
+            let kind = SpanRecord.Kind(rawValue: flags & SpanColumn.ShapeFlag.kindMask)
+        else {
+            throw PayloadError(position: reader.position, reason: "unknown shape flags \(flags)")
+        }
+        let status: SpanRecord.Status
+        switch (flags & SpanColumn.ShapeFlag.statusMask) >> SpanColumn.ShapeFlag.statusShift {
+        case 0: status = .unset
+        case 1: status = .ok
+        case 2: status = .error(message: try string(&reader))
+        default: throw PayloadError(position: reader.position, reason: "unknown span status")
+        }
+        let slotCount = try reader.readCount()
+        var slots: [Slot] = []
+        slots.reserveCapacity(slotCount)
+        for _ in 0..<slotCount {
+            let keyIndex = try reader.readVarint()
+            guard keyIndex < UInt64(strings.count) else {
+                throw PayloadError(position: reader.position, reason: "string reference \(keyIndex) outside the table")
+            }
+            let tag = try reader.readByte()
+            guard let type = LogFormat.ValueType(rawValue: tag) else {
+                throw PayloadError(position: reader.position - 1, reason: "unknown attribute type \(tag)")
+            }
+            slots.append(Slot(key: strings[Int(keyIndex)], keyIndex: Int(keyIndex), type: type))
+        }
+        return Shape(
+            name: name, kind: kind, status: status, hasEvents: flags & SpanColumn.ShapeFlag.hasEvents != 0,
+            hasLimitCounts: flags & SpanColumn.ShapeFlag.hasLimitCounts != 0, slots: slots)
+    }
+
+    /// An array attribute value in its version 1 encoding (count, then items).
+    private func readArray(_ type: LogFormat.ValueType, _ reader: inout PayloadReader) throws(PayloadError)
+        -> AttributeValue
+    {
+        let count = try reader.readCount()
+        switch type {
+        case .stringArray:
+            var values: [String] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(try string(&reader)) }
+            return .stringArray(values)
+        case .intArray:
+            var values: [Int64] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(try reader.readSigned()) }
+            return .intArray(values)
+        case .doubleArray:
+            var values: [Double] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(Double(bitPattern: try reader.readFixed64())) }
+            return .doubleArray(values)
+        default:
+            var values: [Bool] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(try reader.readByte() != 0) }
+            return .boolArray(values)
+        }
+    }
+
+    /// A class-coded unsigned value: class byte from `column`, mantissa bits from `bits`.
+    @inline(__always)
+    private static func readUnsigned(_ column: inout PayloadReader, _ bits: inout BitReader) throws(PayloadError)
+        -> UInt64
+    {
+        let length = Int(try column.readByte())
+        guard length <= 64 else { throw PayloadError(position: column.position, reason: "class \(length) too large") }
+        guard length >= 2 else { return UInt64(length) }
+        return (1 << UInt64(length - 1)) | (try bits.read(bits: length - 1))
+    }
+
+    /// A class-coded signed value (class = 2 * bit length + sign).
+    @inline(__always)
+    private static func readSigned(_ column: inout PayloadReader, _ bits: inout BitReader) throws(PayloadError)
+        -> Int64
+    {
+        let classByte = try column.readByte()
+        let length = Int(classByte >> 1)
+        guard length <= 64 else { throw PayloadError(position: column.position, reason: "class \(classByte) too large") }
+        let magnitude: UInt64 = length >= 2 ? (1 << UInt64(length - 1)) | (try bits.read(bits: length - 1)) : UInt64(length)
+        return classByte & 1 == 0 ? Int64(bitPattern: magnitude) : Int64(bitPattern: 0 &- magnitude)
+    }
+}

@@ -1,0 +1,418 @@
+// SpanColumnsEncoder: lays the spans of one block out as a span columns record (format version 2).
+
+import TraceKit
+
+/// A block's string table and the bytes its entries take in the block header.
+struct InternedStrings {
+    private(set) var table = StringTable()
+    /// Encoded size of the entries (length varints plus bytes).
+    private(set) var encodedBytes = 0
+
+    var count: Int { table.count }
+
+    /// The table index of `string`, adding it if new.
+    mutating func reference(_ string: String) -> UInt64 {
+        let (index, isNew) = table.index(of: string)
+        if isNew {
+            let length = string.utf8.count
+            encodedBytes += PayloadWriter.varintSize(UInt64(length)) + length
+        }
+        return UInt64(index)
+    }
+
+    /// An upper bound of what interning `string` can add to the header: its entry, as if new.
+    static func bound(_ string: String) -> Int {
+        let length = string.utf8.count
+        return PayloadWriter.varintSize(UInt64(length)) + length
+    }
+
+    mutating func truncate(to count: Int, encodedBytes: Int) {
+        table.truncate(to: count)
+        self.encodedBytes = encodedBytes
+    }
+
+    mutating func removeAll() {
+        table.removeAll()
+        encodedBytes = 0
+    }
+}
+
+/// Encodes a block's spans column by column (see `Docs/LogFormat.md` section 2.5): each field of every span
+/// goes to its own column, so deflate sees similar bytes together; times are class bytes plus mantissa bits;
+/// a parent's times are coded against its children's (which finish, and are written, before it); the span's
+/// name, kind, status and attribute keys and types are interned per block as a "shape".
+struct SpanColumnsEncoder {
+    private struct Extent {
+        var start: UInt64
+        var end: UInt64
+    }
+
+    private struct KeyedColumns {
+        var strings = PayloadWriter()
+        var ints = PayloadWriter()
+    }
+
+    private var columns = [PayloadWriter](repeating: PayloadWriter(), count: SpanColumn.fixedCount)
+    private var bits = BitWriter()
+    /// By key string index; `nil` until the key's first value.
+    private var keyed: [KeyedColumns?] = []
+    /// Key string indexes with columns, in first-use order (the directory order).
+    private var keyedOrder: [Int] = []
+    private var shapeIndex: [[UInt64]: Int] = [:]
+    private var shapeBytes = PayloadWriter()
+    /// Per shape and attribute slot: the last string index + 1 written for it (0: none yet).
+    private var lastStrings: [[UInt64]] = []
+    private var signature: [UInt64] = []
+    /// Children's extent by parent span id, for parents still to come in this block.
+    private var pending: [UInt64: Extent] = [:]
+    private var previousCounter: UInt64 = 0
+    private var previousEnd: UInt64 = 0
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    /// The size of the record (type byte and length included) if sealed now; 0 without spans.
+    var recordSize: Int {
+        guard count > 0 else { return 0 }
+        let body = bodySize
+        return 1 + PayloadWriter.varintSize(UInt64(body)) + body
+    }
+
+    private var bodySize: Int {
+        var size = PayloadWriter.varintSize(UInt64(count)) + PayloadWriter.varintSize(UInt64(shapeIndex.count))
+        size += shapeBytes.count
+        var columnCount = 0
+        forEachColumn { id, length in
+            columnCount += 1
+            size += PayloadWriter.varintSize(id) + PayloadWriter.varintSize(UInt64(length)) + length
+        }
+        return size + PayloadWriter.varintSize(UInt64(columnCount))
+    }
+
+    /// Calls `body` with the id and length of every non-empty column, in directory order.
+    private func forEachColumn(_ body: (UInt64, Int) -> Void) {
+        for id in 0..<SpanColumn.fixedCount {
+            let length = id == SpanColumn.bits ? bits.byteCount : columns[id].count
+            if length > 0 { body(UInt64(id), length) }
+        }
+        for key in keyedOrder {
+            guard let key = keyed[key].map({ (key, $0) }) else { continue }
+            if key.1.strings.count > 0 { body(SpanColumn.firstKeyed + 2 * UInt64(key.0), key.1.strings.count) }
+            if key.1.ints.count > 0 { body(SpanColumn.firstKeyed + 2 * UInt64(key.0) + 1, key.1.ints.count) }
+        }
+    }
+
+    /// An upper bound of how much appending `span` can grow the payload (record, string table and all).
+    func growthBound(of span: SpanRecord) -> Int {
+        var bound = 48  // count, shape count, column count and record length varints growing; flags; shape index
+        bound += InternedStrings.bound(span.name) + 3 * 17 + 2 + 17  // ids (raw at most), class bytes, bits
+        if case .error(let message) = span.status { bound += InternedStrings.bound(message) + 10 }
+        bound += 40 + Self.attributesBound(span.attributes)
+        // New columns (two per key at most) and every existing column's length varint growing by a byte.
+        bound += (SpanColumn.fixedCount + 2 * span.attributes.count) * 14 + SpanColumn.fixedCount + 2 * keyedOrder.count
+        for event in span.events { bound += InternedStrings.bound(event.name) + 20 + Self.attributesBound(event.attributes) }
+        return bound + 40
+    }
+
+    private static func attributesBound(_ attributes: TraceAttributes) -> Int {
+        var bound = 10
+        for attribute in attributes {
+            bound += InternedStrings.bound(attribute.key) + 22  // key reference and type in the shape, value
+            switch attribute.value {
+            case .string(let string): bound += InternedStrings.bound(string)
+            case .stringArray(let strings): bound += 10 + strings.reduce(0) { $0 + InternedStrings.bound($1) + 10 }
+            case .intArray(let ints): bound += 10 + 10 * ints.count
+            case .doubleArray(let doubles): bound += 10 + 8 * doubles.count
+            case .boolArray(let bools): bound += 10 + bools.count
+            case .int, .double, .bool: break
+            }
+        }
+        return bound
+    }
+
+    /// Adds `span`; the caller checked that `growthBound(of:)` fits.
+    mutating func append(_ span: SpanRecord, identifiers: IdentifierKeys?, strings: inout InternedStrings) {
+        let spanCounter = Self.counter(ofSpan: span.spanID, identifiers)
+        let traceCounter = Self.counter(ofTrace: span.traceID, identifiers)
+        let parentCounter = span.parentSpanID.flatMap { Self.counter(ofSpan: $0, identifiers) }
+        let children = pending.removeValue(forKey: span.spanID.rawValue)
+        var flags: UInt8 = 0
+        if span.parentSpanID != nil { flags |= SpanColumn.Flag.hasParent }
+        if spanCounter != nil { flags |= SpanColumn.Flag.spanIsCounter }
+        if traceCounter != nil { flags |= SpanColumn.Flag.traceIsCounter }
+        if parentCounter != nil { flags |= SpanColumn.Flag.parentIsCounter }
+        if children != nil { flags |= SpanColumn.Flag.closesChildren }
+        columns[SpanColumn.flags].appendByte(flags)
+
+        let shape = shape(of: span, strings: &strings)
+        columns[SpanColumn.shape].appendVarint(UInt64(shape))
+
+        if let spanCounter {
+            columns[SpanColumn.spanID].appendDelta(spanCounter, from: previousCounter)
+            previousCounter = spanCounter
+        } else {
+            columns[SpanColumn.spanID].appendFixed64(span.spanID.rawValue)
+        }
+        if let traceCounter {
+            columns[SpanColumn.traceID].appendDelta(traceCounter, from: previousCounter)
+        } else {
+            columns[SpanColumn.traceID].appendFixed64(span.traceID.high)
+            columns[SpanColumn.traceID].appendFixed64(span.traceID.low)
+        }
+        if let parent = span.parentSpanID {
+            if let parentCounter {
+                columns[SpanColumn.parentID].appendDelta(parentCounter, from: previousCounter)
+            } else {
+                columns[SpanColumn.parentID].appendFixed64(parent.rawValue)
+            }
+        }
+
+        let start = span.startUnixNanoseconds
+        let end = start &+ span.durationNanoseconds
+        if let children {
+            writeSigned(Int64(bitPattern: children.start &- start), classColumn: SpanColumn.leadClass)
+            writeSigned(Int64(bitPattern: end &- children.end), classColumn: SpanColumn.trailClass)
+        } else {
+            writeSigned(Int64(bitPattern: start &- previousEnd), classColumn: SpanColumn.gapClass)
+            let duration = ClassCoding.unsigned(span.durationNanoseconds)
+            columns[SpanColumn.durationClass].appendByte(duration.classByte)
+            bits.write(duration.mantissa, bits: duration.mantissaBits)
+        }
+        previousEnd = end
+        if let parent = span.parentSpanID {
+            if let known = pending[parent.rawValue] {
+                pending[parent.rawValue] = Extent(start: min(known.start, start), end: max(known.end, end))
+            } else {
+                pending[parent.rawValue] = Extent(start: start, end: end)
+            }
+        }
+
+        appendValues(span.attributes, shape: shape, strings: &strings)
+        if !span.events.isEmpty {
+            withColumn(SpanColumn.extra) { extra in
+                extra.appendVarint(UInt64(span.events.count))
+                for event in span.events {
+                    extra.appendVarint(strings.reference(event.name))
+                    extra.appendDelta(event.timeUnixNanoseconds, from: start)
+                    Self.appendAttributes(event.attributes, to: &extra, strings: &strings)
+                }
+            }
+        }
+        if span.droppedAttributeCount | span.droppedEventCount | span.truncatedValueCount != 0 {
+            columns[SpanColumn.extra].appendVarint(UInt64(span.droppedAttributeCount))
+            columns[SpanColumn.extra].appendVarint(UInt64(span.droppedEventCount))
+            columns[SpanColumn.extra].appendVarint(UInt64(span.truncatedValueCount))
+        }
+        count += 1
+    }
+
+    private mutating func writeSigned(_ value: Int64, classColumn: Int) {
+        let coded = ClassCoding.signed(value)
+        columns[classColumn].appendByte(coded.classByte)
+        bits.write(coded.mantissa, bits: coded.mantissaBits)
+    }
+
+    /// The index of the span's shape (name, kind, status, attribute keys and types), adding it if new.
+    private mutating func shape(of span: SpanRecord, strings: inout InternedStrings) -> Int {
+        var shapeFlags = span.kind.rawValue
+        var message: UInt64?
+        switch span.status {
+        case .unset: break
+        case .ok: shapeFlags |= 1 << SpanColumn.ShapeFlag.statusShift
+        case .error(let text):
+            shapeFlags |= 2 << SpanColumn.ShapeFlag.statusShift
+            message = strings.reference(text)
+        }
+        if !span.events.isEmpty { shapeFlags |= SpanColumn.ShapeFlag.hasEvents }
+        if span.droppedAttributeCount | span.droppedEventCount | span.truncatedValueCount != 0 {
+            shapeFlags |= SpanColumn.ShapeFlag.hasLimitCounts
+        }
+        signature.removeAll(keepingCapacity: true)
+        signature.append(strings.reference(span.name))
+        signature.append(UInt64(shapeFlags))
+        signature.append(message ?? .max)
+        for attribute in span.attributes {
+            signature.append(strings.reference(attribute.key))
+            signature.append(UInt64(Self.type(of: attribute.value).rawValue))
+        }
+        if let known = shapeIndex[signature] { return known }
+        let index = shapeIndex.count
+        shapeIndex[signature] = index
+        shapeBytes.appendVarint(signature[0])
+        shapeBytes.appendByte(shapeFlags)
+        if let message { shapeBytes.appendVarint(message) }
+        shapeBytes.appendVarint(UInt64(span.attributes.count))
+        var slot = 3
+        while slot < signature.count {
+            shapeBytes.appendVarint(signature[slot])
+            shapeBytes.appendByte(UInt8(signature[slot + 1]))
+            slot += 2
+        }
+        lastStrings.append(Array(repeating: 0, count: span.attributes.count))
+        return index
+    }
+
+    private static func type(of value: AttributeValue) -> LogFormat.ValueType {
+        switch value {
+        case .string: return .string
+        case .int: return .int
+        case .double: return .double
+        case .bool(let bool): return bool ? .boolTrue : .boolFalse
+        case .stringArray: return .stringArray
+        case .intArray: return .intArray
+        case .doubleArray: return .doubleArray
+        case .boolArray: return .boolArray
+        }
+    }
+
+    /// Attribute values, in shape order: strings and integers to their key's column, the rest to `extra`.
+    private mutating func appendValues(_ attributes: TraceAttributes, shape: Int, strings: inout InternedStrings) {
+        for (slot, attribute) in attributes.enumerated() {
+            switch attribute.value {
+            case .string(let string):
+                let key = Int(strings.reference(attribute.key))
+                let value = strings.reference(string) + 1
+                let repeated = lastStrings[shape][slot] == value
+                lastStrings[shape][slot] = value
+                withKeyedColumns(key) { $0.strings.appendVarint(repeated ? 0 : value) }
+            case .int(let int):
+                let key = Int(strings.reference(attribute.key))
+                withKeyedColumns(key) { $0.ints.appendSigned(int) }
+            case .bool:
+                break  // The value is in the shape's type.
+            case .double, .stringArray, .intArray, .doubleArray, .boolArray:
+                withColumn(SpanColumn.extra) { Self.appendArrayOrDouble(attribute.value, to: &$0, strings: &strings) }
+            }
+        }
+    }
+
+    /// Runs `body` on a fixed column moved out of the array, so appending does not copy it.
+    private mutating func withColumn(_ id: Int, _ body: (inout PayloadWriter) -> Void) {
+        var column = PayloadWriter()
+        swap(&column, &columns[id])
+        body(&column)
+        swap(&column, &columns[id])
+    }
+
+    /// Runs `body` on the columns of the key at string index `key`, creating them on first use.
+    private mutating func withKeyedColumns(_ key: Int, _ body: (inout KeyedColumns) -> Void) {
+        if key >= keyed.count { keyed.append(contentsOf: repeatElement(nil, count: key + 1 - keyed.count)) }
+        var columns: KeyedColumns
+        if let existing = keyed[key].take() {
+            columns = existing
+        } else {
+            columns = KeyedColumns()
+            keyedOrder.append(key)
+        }
+        body(&columns)
+        keyed[key] = columns
+    }
+
+    private static func appendArrayOrDouble(
+        _ value: AttributeValue, to writer: inout PayloadWriter, strings: inout InternedStrings
+    ) {
+        switch value {
+        case .double(let double):
+            writer.appendFixed64(double.bitPattern)
+        case .stringArray(let values):
+            writer.appendVarint(UInt64(values.count))
+            for string in values { writer.appendVarint(strings.reference(string)) }
+        case .intArray(let values):
+            writer.appendVarint(UInt64(values.count))
+            for int in values { writer.appendSigned(int) }
+        case .doubleArray(let values):
+            writer.appendVarint(UInt64(values.count))
+            for double in values { writer.appendFixed64(double.bitPattern) }
+        case .boolArray(let values):
+            writer.appendVarint(UInt64(values.count))
+            for bool in values { writer.appendByte(bool ? 1 : 0) }
+        case .string, .int, .bool:
+            break
+        }
+    }
+
+    /// Event attributes: the version 1 encoding (count, then key, type and value each), into `extra`.
+    private static func appendAttributes(
+        _ attributes: TraceAttributes, to writer: inout PayloadWriter, strings: inout InternedStrings
+    ) {
+        writer.appendVarint(UInt64(attributes.count))
+        for attribute in attributes {
+            writer.appendVarint(strings.reference(attribute.key))
+            writer.appendByte(type(of: attribute.value).rawValue)
+            switch attribute.value {
+            case .string(let string): writer.appendVarint(strings.reference(string))
+            case .int(let int): writer.appendSigned(int)
+            case .bool: break
+            default: appendArrayOrDouble(attribute.value, to: &writer, strings: &strings)
+            }
+        }
+    }
+
+    private static func counter(ofSpan id: SpanID, _ identifiers: IdentifierKeys?) -> UInt64? {
+        guard let identifiers else { return nil }
+        let value = identifiers.spanID.invert(id.rawValue)
+        return value < LogFormat.maxStoredCounter ? value : nil
+    }
+
+    private static func counter(ofTrace id: TraceID, _ identifiers: IdentifierKeys?) -> UInt64? {
+        guard let identifiers, id.high == identifiers.traceIDHigh else { return nil }
+        let value = identifiers.traceIDLow.invert(id.low)
+        return value < LogFormat.maxStoredCounter ? value : nil
+    }
+
+    /// Appends the record (type, length, body) to `payload`; `sectionEnds` gets the payload offset after the
+    /// record's directory and after each column, where the compressor starts a new deflate block.
+    func write(to payload: inout PayloadWriter, sectionEnds: inout [Int]) {
+        guard count > 0 else { return }
+        payload.appendByte(LogFormat.RecordType.spanColumns.rawValue)
+        payload.appendVarint(UInt64(bodySize))
+        payload.appendVarint(UInt64(count))
+        payload.appendVarint(UInt64(shapeIndex.count))
+        payload.appendBytes(shapeBytes.bytes)
+        var columnCount = 0
+        forEachColumn { _, _ in columnCount += 1 }
+        payload.appendVarint(UInt64(columnCount))
+        forEachColumn { id, length in
+            payload.appendVarint(id)
+            payload.appendVarint(UInt64(length))
+        }
+        sectionEnds.append(payload.count)
+        for id in 0..<SpanColumn.fixedCount {
+            if id == SpanColumn.bits {
+                let stream = bits.finished()
+                guard !stream.isEmpty else { continue }
+                payload.appendBytes(stream)
+            } else {
+                guard columns[id].count > 0 else { continue }
+                payload.appendBytes(columns[id].bytes)
+            }
+            sectionEnds.append(payload.count)
+        }
+        for key in keyedOrder {
+            guard let columns = keyed[key] else { continue }
+            if columns.strings.count > 0 {
+                payload.appendBytes(columns.strings.bytes)
+                sectionEnds.append(payload.count)
+            }
+            if columns.ints.count > 0 {
+                payload.appendBytes(columns.ints.bytes)
+                sectionEnds.append(payload.count)
+            }
+        }
+    }
+
+    /// Empties the encoder for the next block, keeping allocated capacity.
+    mutating func reset() {
+        for id in columns.indices { columns[id].removeAll() }
+        bits.removeAll()
+        keyed.removeAll(keepingCapacity: true)
+        keyedOrder.removeAll(keepingCapacity: true)
+        shapeIndex.removeAll(keepingCapacity: true)
+        shapeBytes.removeAll()
+        lastStrings.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        previousCounter = 0
+        previousEnd = 0
+        count = 0
+    }
+}
