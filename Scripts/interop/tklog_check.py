@@ -210,6 +210,179 @@ def decode_span(r, table, keys, prev_counter, prev_end, out):
     return prev_counter, prev_end
 
 
+class BitReader:
+    """Column 9 of a span columns record: fields packed least significant bit first."""
+
+    def __init__(self, data, start, end):
+        self.data, self.start, self.bits, self.pos = data, start, (end - start) * 8, 0
+
+    def read(self, n):
+        if n == 0:
+            return 0
+        if self.pos + n > self.bits:
+            raise Malformed("bit stream cut short")
+        first = self.start + (self.pos >> 3)
+        last = self.start + ((self.pos + n + 7) >> 3)
+        value = int.from_bytes(self.data[first:last], "little") >> (self.pos & 7)
+        self.pos += n
+        return value & ((1 << n) - 1)
+
+
+def class_magnitude(bits, length):
+    """The magnitude of a value of bit length `length`: its leading one plus `length - 1` bits from the stream."""
+    if length < 2:
+        return length
+    return (1 << (length - 1)) | bits.read(length - 1)
+
+
+def read_unsigned_class(column, bits):
+    c = column.byte()
+    if c > 64:
+        raise Malformed("unsigned class %d above 64" % c)
+    return class_magnitude(bits, c)
+
+
+def read_signed_class(column, bits):
+    """A signed class-coded value, returned mod 2^64 (it is only used in wrapping arithmetic)."""
+    c = column.byte()
+    if c > 129:
+        raise Malformed("signed class %d above 129" % c)
+    magnitude = class_magnitude(bits, c >> 1)
+    return (-magnitude if c & 1 else magnitude) & M64
+
+
+def decode_columns(r, table, keys, out):
+    """A span columns record (type 0x05, section 2.5); `r` covers the record body."""
+    def s(c):
+        i = c.varint()
+        if i >= len(table):
+            raise Malformed("string index outside table")
+        return table[i]
+
+    count = r.count()
+    shapes = []
+    for _ in range(r.count()):
+        name, shape_flags = s(r), r.byte()
+        kind, status = shape_flags & 7, (shape_flags >> 3) & 3
+        if kind > 4 or status == 3 or shape_flags & 0x80:
+            raise Malformed("bad shape flags 0x%02x" % shape_flags)
+        message = s(r) if status == 2 else None
+        slots = []
+        for _ in range(r.count()):
+            key = r.varint()
+            if key >= len(table):
+                raise Malformed("string index outside table")
+            kind_byte = r.byte()
+            if not 1 <= kind_byte <= 9:
+                raise Malformed("unknown attribute type %d" % kind_byte)
+            slots.append((key, kind_byte))
+        shapes.append((name, kind, status, message, bool(shape_flags & 0x20), bool(shape_flags & 0x40), slots))
+    directory = []
+    for _ in range(r.count()):
+        directory.append((r.varint(), r.count()))
+    columns = {}
+    for column_id, length in directory:
+        if column_id in columns:
+            raise Malformed("column %d listed twice" % column_id)
+        if column_id >= 16 and (column_id - 16) >> 1 >= len(table):
+            raise Malformed("column %d names no string-table entry" % column_id)
+        columns[column_id] = Cursor(r.data, r.pos, r.pos + length)
+        r.raw(length)
+
+    def column(i):
+        if i not in columns:
+            columns[i] = Cursor(r.data, 0, 0)  # not listed: empty
+        return columns[i]
+
+    flags_c, shape_c, span_c, trace_c, parent_c = (column(i) for i in range(5))
+    lead_c, trail_c, gap_c, duration_c, extra = column(5), column(6), column(7), column(8), column(10)
+    bit_c = column(9)
+    bits = BitReader(r.data, bit_c.pos, bit_c.end)
+    prev_counter, prev_end, pending, last_strings = 0, 0, {}, {}
+    for _ in range(count):
+        flags = flags_c.byte()
+        if flags & 0xE0:
+            raise Malformed("reserved span flags 0x%02x" % flags)
+        if flags & 0b1110 and keys is None:
+            raise Malformed("counter-coded id without keys")
+        shape_index = shape_c.varint()
+        if shape_index >= len(shapes):
+            raise Malformed("shape index %d outside %d shapes" % (shape_index, len(shapes)))
+        name, kind, status, message, has_events, has_limits, slots = shapes[shape_index]
+        if flags & 2:
+            prev_counter = span_c.delta(prev_counter)
+            span_id = permute(keys[2], prev_counter)
+        else:
+            span_id = span_c.u64()
+        if flags & 4:
+            trace = (keys[0], permute(keys[1], trace_c.delta(prev_counter)))
+        else:
+            trace = (trace_c.u64(), trace_c.u64())
+        parent = None
+        if flags & 1:
+            parent = permute(keys[2], parent_c.delta(prev_counter)) if flags & 8 else parent_c.u64()
+        if flags & 16:
+            extent = pending.pop(span_id, None)
+            if extent is None:
+                raise Malformed("span %016x closes children but none are pending" % span_id)
+            lead = read_signed_class(lead_c, bits)
+            trail = read_signed_class(trail_c, bits)
+            start, end = (extent[0] - lead) & M64, (extent[1] + trail) & M64
+        else:
+            gap = read_signed_class(gap_c, bits)
+            duration = read_unsigned_class(duration_c, bits)
+            start = (prev_end + gap) & M64
+            end = (start + duration) & M64
+        prev_end = end
+        if parent is not None:
+            extent = pending.get(parent)
+            pending[parent] = (start, end) if extent is None else (min(extent[0], start), max(extent[1], end))
+        span = {
+            "traceID": "%016x%016x" % trace, "spanID": "%016x" % span_id,
+            "parentSpanID": None if parent is None else "%016x" % parent,
+            "start": start, "duration": (end - start) & M64, "name": name,
+            "kind": kind, "status": status}
+        if message is not None:
+            span["message"] = message
+        attributes = []
+        for slot, (key, kind_byte) in enumerate(slots):
+            if kind_byte == 1:
+                c = column(16 + 2 * key)
+                x = c.varint()
+                if x == 0:
+                    value = last_strings.get((shape_index, slot))
+                    if value is None:
+                        raise Malformed("repeated string before any string in its slot")
+                else:
+                    if x - 1 >= len(table):
+                        raise Malformed("string index outside table")
+                    value = table[x - 1]
+                last_strings[(shape_index, slot)] = value
+            elif kind_byte == 2:
+                value = column(17 + 2 * key).svarint()
+            elif kind_byte == 3:
+                value = as_double(extra.u64())
+            elif kind_byte in (4, 5):
+                value = kind_byte == 5
+            elif kind_byte == 6:
+                value = [s(extra) for _ in range(extra.count())]
+            elif kind_byte == 7:
+                value = [extra.svarint() for _ in range(extra.count())]
+            elif kind_byte == 8:
+                value = [as_double(extra.u64()) for _ in range(extra.count())]
+            else:
+                value = [extra.byte() != 0 for _ in range(extra.count())]
+            attributes.append([table[key], value])
+        span["attributes"] = attributes
+        if has_events:
+            span["events"] = [
+                {"name": s(extra), "time": extra.delta(start), "attributes": read_attributes(extra, table)}
+                for _ in range(extra.count())]
+        if has_limits:
+            span["limits"] = [extra.varint(), extra.varint(), extra.varint()]
+        out["spans"].append(span)
+
+
 def decode_payload(payload, out):
     c = Cursor(payload)
     if c.byte() != 0x01:
@@ -245,6 +418,8 @@ def decode_payload(payload, out):
         elif kind == 0x03:
             for _ in range(r.count()):
                 prev_counter, prev_end = decode_span(r, table, keys, prev_counter, prev_end, out)
+        elif kind == 0x05:
+            decode_columns(r, table, keys, out)
         elif kind == 0x04:
             out["dropped"].append({"reason": r.byte(), "count": r.varint(), "time": r.varint()})
         elif kind == 0x01:

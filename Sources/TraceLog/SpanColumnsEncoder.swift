@@ -58,7 +58,7 @@ struct SpanColumnsEncoder {
     private var keyed: [KeyedColumns?] = []
     /// Key string indexes with columns, in first-use order (the directory order).
     private var keyedOrder: [Int] = []
-    private var shapeIndex: [[UInt64]: Int] = [:]
+    private var shapeIndex = ShapeTable()
     private var shapeBytes = PayloadWriter()
     /// Per shape and attribute slot: the last string index + 1 written for it (0: none yet).
     private var lastStrings: [[UInt64]] = []
@@ -235,9 +235,8 @@ struct SpanColumnsEncoder {
             signature.append(strings.reference(attribute.key))
             signature.append(UInt64(Self.type(of: attribute.value).rawValue))
         }
-        if let known = shapeIndex[signature] { return known }
-        let index = shapeIndex.count
-        shapeIndex[signature] = index
+        let (index, isNew) = shapeIndex.index(of: signature)
+        guard isNew else { return index }
         shapeBytes.appendVarint(signature[0])
         shapeBytes.appendByte(shapeFlags)
         if let message { shapeBytes.appendVarint(message) }
@@ -266,17 +265,18 @@ struct SpanColumnsEncoder {
     }
 
     /// Attribute values, in shape order: strings and integers to their key's column, the rest to `extra`.
+    /// `signature` is the shape's, which holds the key indexes.
     private mutating func appendValues(_ attributes: TraceAttributes, shape: Int, strings: inout InternedStrings) {
         for (slot, attribute) in attributes.enumerated() {
             switch attribute.value {
             case .string(let string):
-                let key = Int(strings.reference(attribute.key))
+                let key = Int(signature[3 + 2 * slot])
                 let value = strings.reference(string) + 1
                 let repeated = lastStrings[shape][slot] == value
                 lastStrings[shape][slot] = value
                 withKeyedColumns(key) { $0.strings.appendVarint(repeated ? 0 : value) }
             case .int(let int):
-                let key = Int(strings.reference(attribute.key))
+                let key = Int(signature[3 + 2 * slot])
                 withKeyedColumns(key) { $0.ints.appendSigned(int) }
             case .bool:
                 break  // The value is in the shape's type.
@@ -407,12 +407,66 @@ struct SpanColumnsEncoder {
         bits.removeAll()
         keyed.removeAll(keepingCapacity: true)
         keyedOrder.removeAll(keepingCapacity: true)
-        shapeIndex.removeAll(keepingCapacity: true)
+        shapeIndex.removeAll()
         shapeBytes.removeAll()
         lastStrings.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         previousCounter = 0
         previousEnd = 0
         count = 0
+    }
+}
+
+/// The shapes of a block: signatures (name, flags, message and key/type pairs as string indexes) stored flat,
+/// with an open-addressing index over a multiply-xorshift hash of the words (no allocation per lookup).
+struct ShapeTable {
+    private var words: [UInt64] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    /// 0 = empty, otherwise shape index + 1.
+    private var slots = [Int32](repeating: 0, count: 256)
+
+    var count: Int { hashes.count }
+
+    /// The index of the shape with `signature`, adding it if new.
+    mutating func index(of signature: [UInt64]) -> (index: Int, isNew: Bool) {
+        var hash = UInt64(signature.count) &* 0x9E37_79B9_7F4A_7C15
+        for word in signature {
+            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 29
+        }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let shape = Int(slots[slot]) - 1
+            if hashes[shape] == hash && words[starts[shape]..<starts[shape + 1]].elementsEqual(signature) {
+                return (shape, false)
+            }
+            slot = (slot + 1) & mask
+        }
+        words.append(contentsOf: signature)
+        starts.append(words.count)
+        hashes.append(hash)
+        slots[slot] = Int32(hashes.count)
+        if hashes.count * 2 > slots.count { rebuild(capacity: slots.count * 2) }
+        return (hashes.count - 1, true)
+    }
+
+    private mutating func rebuild(capacity: Int) {
+        slots = [Int32](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for (shape, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(shape + 1)
+        }
+    }
+
+    mutating func removeAll() {
+        words.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        starts.append(0)
+        hashes.removeAll(keepingCapacity: true)
+        for slot in slots.indices { slots[slot] = 0 }
     }
 }

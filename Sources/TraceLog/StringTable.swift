@@ -1,9 +1,9 @@
-// StringTable: a block's interned strings, with an index that hashes bytes cheaply (FNV-1a) instead of SipHash.
+// StringTable: a block's interned strings, with an index that hashes bytes cheaply instead of with SipHash.
 
 /// The strings of one block in first-use order, and a lookup from string to its index.
 ///
 /// Interning runs for every name, key and string value the writer encodes, so it uses a small open-addressing
-/// table with FNV-1a over the UTF-8 bytes: flooding resistance does not matter here (the table is rebuilt for
+/// table with a multiply-xorshift hash over the UTF-8 bytes, eight at a time: flooding resistance does not matter here (the table is rebuilt for
 /// every block and bounded by the block size), speed does.
 struct StringTable {
     private(set) var strings: [String] = []
@@ -55,14 +55,33 @@ struct StringTable {
         }
     }
 
+    /// A fast hash of the UTF-8 bytes, eight at a time (multiply-xorshift); for the table, not for security.
     static func hash(_ string: String) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let hashed = string.utf8.withContiguousStorageIfAvailable { Self.hash(UnsafeRawBufferPointer($0)) }
+        if let hashed { return hashed }
+        return Self.hash(Array(string.utf8))
+    }
+
+    private static func hash(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBytes { hash($0) }
+    }
+
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
+        var index = 0
+        while index + 8 <= bytes.count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+            index += 8
         }
-        if hashed == nil {
-            for byte in string.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count {
+            tail |= UInt64(bytes[index]) << shift
+            shift += 8
+            index += 1
         }
-        return hash
+        hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 }
