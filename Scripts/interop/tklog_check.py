@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """tklog_check: an independent reader of TraceKit .tklog files, written from Docs/LogFormat.md alone.
 
+Reads span run records (0x03, format version 1) and span columns records (0x05, format version 2).
 Standard library only. Usage:
     tklog_check.py FILE             print a JSON summary (blocks, spans, headers, drops, damage, eof marker)
     tklog_check.py --spans FILE     print one JSON object per span (ids as hex), then the summary

@@ -10,7 +10,9 @@ protocol ProbingKey: Equatable {
 /// analyzer's hot path it costs a fraction of `Dictionary`'s SipHash for keys that are already well mixed
 /// (span ids) or short (span names).
 struct ProbingTable<Key: ProbingKey, Value> {
-    private var slots: [(key: Key, value: Value)?]
+    // Keys and values in separate arrays, read in place: probing compares keys without copying (retaining) them.
+    private var keys: [Key?]
+    private var values: [Value?]
     private var mask: Int
     private let seed = UInt64.random(in: .min ... .max)
     private(set) var count = 0
@@ -18,66 +20,72 @@ struct ProbingTable<Key: ProbingKey, Value> {
     init(minimumCapacity: Int = 16) {
         var capacity = 16
         while capacity < minimumCapacity * 2 { capacity <<= 1 }
-        slots = Array(repeating: nil, count: capacity)
+        keys = Array(repeating: nil, count: capacity)
+        values = Array(repeating: nil, count: capacity)
         mask = capacity - 1
     }
 
+    @inline(__always)
     private func home(of key: Key) -> Int {
         Int(truncatingIfNeeded: SplitMix64.mix(key.probingHash(seed: seed))) & mask
     }
 
+    @inline(__always)
     private func slot(of key: Key) -> Int? {
         var index = home(of: key)
-        while let entry = slots[index] {
-            if entry.key == key { return index }
-            index = (index + 1) & mask
+        while true {
+            switch keys[index] {
+            case .none: return nil
+            case .some(let candidate) where candidate == key: return index
+            case .some: index = (index + 1) & mask
+            }
         }
-        return nil
     }
 
     subscript(key: Key) -> Value? {
         guard let index = slot(of: key) else { return nil }
-        return slots[index]?.value
+        return values[index]
     }
 
     /// Changes the value stored under `key` in place; returns `false` when there is none.
     mutating func modify(_ key: Key, _ change: (inout Value) -> Void) -> Bool {
         guard let index = slot(of: key) else { return false }
-        // Take the entry out so `change` mutates a uniquely referenced value (no copy of its arrays).
-        guard var entry = slots[index].take() else { return false }
-        change(&entry.value)
-        slots[index] = entry
+        // Take the value out so `change` mutates a uniquely referenced value (no copy of its arrays).
+        guard var value = values[index].take() else { return false }
+        change(&value)
+        values[index] = value
         return true
     }
 
     /// Stores `value` under `key`, replacing an existing value.
     mutating func insert(_ value: Value, for key: Key) {
-        if (count + 1) * 4 > slots.count * 3 { grow() }
+        if (count + 1) * 4 > keys.count * 3 { grow() }
         var index = home(of: key)
-        while let entry = slots[index] {
-            if entry.key == key {
-                slots[index] = (key, value)
+        while let candidate = keys[index] {
+            if candidate == key {
+                values[index] = value
                 return
             }
             index = (index + 1) & mask
         }
-        slots[index] = (key, value)
+        keys[index] = key
+        values[index] = value
         count += 1
     }
 
     /// Removes and returns the value under `key`.
     mutating func removeValue(for key: Key) -> Value? {
         guard var hole = slot(of: key) else { return nil }
-        let removed = slots[hole].take()?.value
+        keys[hole] = nil
+        let removed = values[hole].take()
         count -= 1
         // Backward-shift: move later entries of the probe run into the hole if that brings them closer home.
         var index = (hole + 1) & mask
-        while let entry = slots[index] {
-            let entryHome = home(of: entry.key)
-            let distanceToHole = (hole - entryHome) & mask
-            let distanceToHere = (index - entryHome) & mask
-            if distanceToHole <= distanceToHere {
-                slots[hole] = slots[index].take()
+        while let candidate = keys[index] {
+            let candidateHome = home(of: candidate)
+            if (hole - candidateHome) & mask <= (index - candidateHome) & mask {
+                keys[hole] = keys[index].take()
+                values[hole] = values[index].take()
                 hole = index
             }
             index = (index + 1) & mask
@@ -87,20 +95,27 @@ struct ProbingTable<Key: ProbingKey, Value> {
 
     /// Calls `body` with every value, in no particular order.
     func forEach(_ body: (Value) -> Void) {
-        for case let entry? in slots { body(entry.value) }
+        for case let value? in values { body(value) }
     }
 
     mutating func removeAll() {
-        for index in slots.indices { slots[index] = nil }
+        for index in keys.indices {
+            keys[index] = nil
+            values[index] = nil
+        }
         count = 0
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: nil, count: old.count * 2)
-        mask = slots.count - 1
+        let oldKeys = keys
+        let oldValues = values
+        keys = Array(repeating: nil, count: oldKeys.count * 2)
+        values = Array(repeating: nil, count: oldKeys.count * 2)
+        mask = keys.count - 1
         count = 0
-        for case let entry? in old { insert(entry.value, for: entry.key) }
+        for index in oldKeys.indices {
+            if let key = oldKeys[index], let value = oldValues[index] { insert(value, for: key) }
+        }
     }
 }
 

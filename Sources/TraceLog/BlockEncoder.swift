@@ -23,6 +23,8 @@ struct BlockEncoder {
     private(set) var recordCount = 0
     /// Spans in this block.
     var spanCount: Int { spans.count }
+    /// Spans in this block whose times are coded against their children's (see `SpanColumnsEncoder`).
+    var parentsCodedAgainstChildren: Int { spans.parentsCodedAgainstChildren }
 
     init(identifiers: IdentifierKeys?) {
         self.identifiers = identifiers

@@ -11,6 +11,10 @@ extension BlockDecoder {
         var hasEvents: Bool
         var hasLimitCounts: Bool
         var slots: [Slot]
+        /// Whether the slots' keys are distinct (then the attributes are adopted without a check).
+        var distinctKeys: Bool
+        /// Where this shape's slots start in the per-record `lastStrings`.
+        var firstSlot = 0
     }
 
     /// One attribute of a shape; `column` indexes the keyed column readers (-1: the value needs none).
@@ -19,11 +23,6 @@ extension BlockDecoder {
         var keyIndex: Int
         var type: LogFormat.ValueType
         var column = -1
-    }
-
-    private struct Extent {
-        var start: UInt64
-        var end: UInt64
     }
 
     /// Decodes a span columns record (type 0x05) and appends its spans to `entries`.
@@ -79,8 +78,13 @@ extension BlockDecoder {
             }
         }
 
-        var lastStrings = shapes.map { [UInt64](repeating: 0, count: $0.slots.count) }
-        var pending: [UInt64: Extent] = [:]
+        var slotTotal = 0
+        for shape in shapes.indices {
+            shapes[shape].firstSlot = slotTotal
+            slotTotal += shapes[shape].slots.count
+        }
+        var lastStrings = [UInt64](repeating: 0, count: slotTotal)
+        var pending = ChildExtents(capacity: 256)
         var previousCounter: UInt64 = 0
         var previousEnd: UInt64 = 0
         entries.reserveCapacity(entries.count + count)
@@ -128,7 +132,7 @@ extension BlockDecoder {
             let start: UInt64
             let end: UInt64
             if flags & SpanColumn.Flag.closesChildren != 0 {
-                guard let children = pending.removeValue(forKey: spanID.rawValue) else {
+                guard let children = pending.remove(spanID.rawValue) else {
                     throw PayloadError(
                         position: fixed[SpanColumn.flags].position, reason: "span closes children it does not have")
                 }
@@ -142,28 +146,21 @@ extension BlockDecoder {
                 end = start &+ (try Self.readUnsigned(&fixed[SpanColumn.durationClass], &bits))
             }
             previousEnd = end
-            if let parentSpanID {
-                if let known = pending[parentSpanID.rawValue] {
-                    pending[parentSpanID.rawValue] = Extent(start: min(known.start, start), end: max(known.end, end))
-                } else {
-                    pending[parentSpanID.rawValue] = Extent(start: start, end: end)
-                }
-            }
+            if let parentSpanID { pending.widen(parentSpanID.rawValue, start: start, end: end) }
 
             var pairs: [(String, AttributeValue)] = []
             pairs.reserveCapacity(shape.slots.count)
-            var distinct = true
             for (position, slot) in shape.slots.enumerated() {
                 let value: AttributeValue
                 switch slot.type {
                 case .string:
                     let coded = try keyed[slot.column].readVarint()
-                    let reference = coded == 0 ? lastStrings[Int(shapeIndex)][position] : coded
+                    let reference = coded == 0 ? lastStrings[shape.firstSlot + position] : coded
                     guard reference != 0, reference <= UInt64(strings.count) else {
                         throw PayloadError(
                             position: keyed[slot.column].position, reason: "string value \(coded) outside the table")
                     }
-                    lastStrings[Int(shapeIndex)][position] = reference
+                    lastStrings[shape.firstSlot + position] = reference
                     value = .string(strings[Int(reference - 1)])
                 case .int:
                     value = .int(try keyed[slot.column].readSigned())
@@ -176,11 +173,10 @@ extension BlockDecoder {
                 case .stringArray, .intArray, .doubleArray, .boolArray:
                     value = try readArray(slot.type, &fixed[SpanColumn.extra])
                 }
-                if distinct, pairs.contains(where: { $0.0 == slot.key }) { distinct = false }
                 pairs.append((slot.key, value))
             }
             let attributes =
-                distinct ? TraceAttributes(adoptingDistinctPairs: pairs) : TraceAttributes(pairs)
+                shape.distinctKeys ? TraceAttributes(adoptingDistinctPairs: pairs) : TraceAttributes(pairs)
 
             var events: [SpanRecord.Event] = []
             if shape.hasEvents {
@@ -241,9 +237,10 @@ extension BlockDecoder {
             }
             slots.append(Slot(key: strings[Int(keyIndex)], keyIndex: Int(keyIndex), type: type))
         }
+        let distinctKeys = Set(slots.map(\.keyIndex)).count == slots.count
         return Shape(
             name: name, kind: kind, status: status, hasEvents: flags & SpanColumn.ShapeFlag.hasEvents != 0,
-            hasLimitCounts: flags & SpanColumn.ShapeFlag.hasLimitCounts != 0, slots: slots)
+            hasLimitCounts: flags & SpanColumn.ShapeFlag.hasLimitCounts != 0, slots: slots, distinctKeys: distinctKeys)
     }
 
     /// An array attribute value in its version 1 encoding (count, then items).

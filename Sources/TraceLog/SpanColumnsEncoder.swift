@@ -42,11 +42,6 @@ struct InternedStrings {
 /// a parent's times are coded against its children's (which finish, and are written, before it); the span's
 /// name, kind, status and attribute keys and types are interned per block as a "shape".
 struct SpanColumnsEncoder {
-    private struct Extent {
-        var start: UInt64
-        var end: UInt64
-    }
-
     private struct KeyedColumns {
         var strings = PayloadWriter()
         var ints = PayloadWriter()
@@ -64,10 +59,12 @@ struct SpanColumnsEncoder {
     private var lastStrings: [[UInt64]] = []
     private var signature: [UInt64] = []
     /// Children's extent by parent span id, for parents still to come in this block.
-    private var pending: [UInt64: Extent] = [:]
+    private var pending = ChildExtents()
     private var previousCounter: UInt64 = 0
     private var previousEnd: UInt64 = 0
     private(set) var count = 0
+    /// Spans of this block whose times were coded against their children's.
+    private(set) var parentsCodedAgainstChildren = 0
 
     var isEmpty: Bool { count == 0 }
 
@@ -135,7 +132,7 @@ struct SpanColumnsEncoder {
         let spanCounter = Self.counter(ofSpan: span.spanID, identifiers)
         let traceCounter = Self.counter(ofTrace: span.traceID, identifiers)
         let parentCounter = span.parentSpanID.flatMap { Self.counter(ofSpan: $0, identifiers) }
-        let children = pending.removeValue(forKey: span.spanID.rawValue)
+        let children = pending.remove(span.spanID.rawValue)
         var flags: UInt8 = 0
         if span.parentSpanID != nil { flags |= SpanColumn.Flag.hasParent }
         if spanCounter != nil { flags |= SpanColumn.Flag.spanIsCounter }
@@ -170,6 +167,7 @@ struct SpanColumnsEncoder {
         let start = span.startUnixNanoseconds
         let end = start &+ span.durationNanoseconds
         if let children {
+            parentsCodedAgainstChildren += 1
             writeSigned(Int64(bitPattern: children.start &- start), classColumn: SpanColumn.leadClass)
             writeSigned(Int64(bitPattern: end &- children.end), classColumn: SpanColumn.trailClass)
         } else {
@@ -179,13 +177,7 @@ struct SpanColumnsEncoder {
             bits.write(duration.mantissa, bits: duration.mantissaBits)
         }
         previousEnd = end
-        if let parent = span.parentSpanID {
-            if let known = pending[parent.rawValue] {
-                pending[parent.rawValue] = Extent(start: min(known.start, start), end: max(known.end, end))
-            } else {
-                pending[parent.rawValue] = Extent(start: start, end: end)
-            }
-        }
+        if let parent = span.parentSpanID { pending.widen(parent.rawValue, start: start, end: end) }
 
         appendValues(span.attributes, shape: shape, strings: &strings)
         if !span.events.isEmpty {
@@ -410,10 +402,11 @@ struct SpanColumnsEncoder {
         shapeIndex.removeAll()
         shapeBytes.removeAll()
         lastStrings.removeAll(keepingCapacity: true)
-        pending.removeAll(keepingCapacity: true)
+        pending.removeAll()
         previousCounter = 0
         previousEnd = 0
         count = 0
+        parentsCodedAgainstChildren = 0
     }
 }
 

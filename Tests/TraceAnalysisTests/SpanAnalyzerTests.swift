@@ -56,12 +56,21 @@ func analyzerWorkload(requests: Int) async {
         replayed.consume(contentsOf: reader.spans)
         #expect(reader.damages.isEmpty)
 
+        // The third way: the order-independent part on the reader's decoding threads, self time in order.
+        let preparedRegistry = MetricsRegistry(clock: Self.clock)
+        let prepared = try SpanAnalyzer(registry: preparedRegistry)
+        for entry in try LogReader(path: path, preparingFor: prepared) {
+            if case .span(let span) = entry { prepared.consumePrepared(span) }
+        }
+
         #expect(live.spanCount == 200 * 6)
         #expect(replayed.spanCount == live.spanCount)
+        #expect(prepared.spanCount == live.spanCount)
         for format in [ExpositionFormat.prometheusText, .openMetrics] {
             let liveText = liveRegistry.exposition(format)
             let replayedText = replayRegistry.exposition(format)
             #expect(liveText == replayedText)
+            #expect(preparedRegistry.exposition(format) == liveText)
             #expect(liveText.contains("traces_span_metrics_calls_total"))
         }
     }

@@ -95,7 +95,11 @@ struct SpanGenerator {
         let spanID: SpanID
         if let scheme, local {
             let traceCounter = id()
-            traceID = TraceID(high: scheme.traceIDHigh, low: scheme.traceIDLow.apply(traceCounter))
+            // Now and then a local span in a foreign trace (a continued traceparent): counter span id, raw trace id.
+            traceID =
+                Int.random(in: 0..<5, using: &random) == 0
+                ? TraceID(high: random.next(), low: random.next())
+                : TraceID(high: scheme.traceIDHigh, low: scheme.traceIDLow.apply(traceCounter))
             spanID = SpanID(rawValue: scheme.spanID.apply(id()))
         } else {
             traceID = TraceID(high: random.next(), low: random.next())

@@ -28,22 +28,24 @@ func median(_ values: [Double]) -> Double {
     return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
 }
 
-/// Writes `count` workload spans to a new log at `path`, in chunks so memory stays small.
+/// Writes `count` workload spans to a new log at `path`, in chunks so memory stays small. One recorder's id
+/// scheme for all chunks, with counters continuing from chunk to chunk, as in a real process's log.
 func generateLog(path: String, count: Int) throws {
     try? FileManager.default.removeItem(atPath: path)
     let resource = Resource(serviceName: "bench", hostName: "bench-host", processID: 1, processStartUnixNanoseconds: 0)
+    let recorder = TraceRecorder(TraceConfiguration(service: "bench"))
     var options = LogWriterOptions()
     options.bufferCapacity = 1 << 16
     options.overflowPolicy = .blockCaller
+    options.identifiers = recorder.identifiers
     let writer = try LogWriter(path: path, resource: resource, options: options)
     var written = 0
     var chunk = 0
     while written < count {
         let size = min(200_000, count - written)
-        let recorder = TraceRecorder(TraceConfiguration(service: "bench"))
-        for span in Workload.spans(count: size, scheme: recorder.identifiers, seed: UInt64(chunk + 1)) {
-            writer.consume(span)
-        }
+        let spans = Workload.spans(
+            count: size, scheme: recorder.identifiers, seed: UInt64(chunk + 1), firstCounter: UInt64(written) * 2 + 1)
+        for span in spans { writer.consume(span) }
         written += size
         chunk += 1
     }

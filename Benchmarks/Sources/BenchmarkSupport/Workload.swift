@@ -77,7 +77,9 @@ public enum Workload {
 
     /// `count` spans from 4 concurrent workers, each running traces of root -> 2-3 children -> 1-3 leaves,
     /// with ids from `scheme` assigned in start order (as a recorder does) and spans in finishing order.
-    public static func spans(count: Int, scheme: TraceRecorder.IdentifierScheme, seed: UInt64 = 1) -> [SpanRecord] {
+    public static func spans(
+        count: Int, scheme: TraceRecorder.IdentifierScheme, seed: UInt64 = 1, firstCounter: UInt64 = 1
+    ) -> [SpanRecord] {
         var random = SeededGenerator(state: seed)
         var planned: [PlannedSpan] = []
         var clocks = (0..<4).map { _ in
@@ -126,7 +128,7 @@ public enum Workload {
         // Ids: a counter taken at span start, across all workers, as TraceRecorder does.
         let startOrder = planned.indices.sorted { planned[$0].start < planned[$1].start }
         var counters = [UInt64](repeating: 0, count: planned.count)
-        for (position, index) in startOrder.enumerated() { counters[index] = UInt64(position) + 1 }
+        for (position, index) in startOrder.enumerated() { counters[index] = UInt64(position) + firstCounter }
         var records: [SpanRecord] = planned.indices.map { index in
             let span = planned[index]
             return SpanRecord(

@@ -1,0 +1,84 @@
+// AnalyzerInternalsTests: the analyzer's probing table and batched histogram observations against simple models.
+
+import Foundation
+import Testing
+import TraceKit
+import TraceMetrics
+
+@testable import TraceAnalysis
+
+@Suite struct AnalyzerInternalsTests {
+    struct SmallKey: ProbingKey, Hashable {
+        var value: UInt64
+        // A deliberately poor hash: long probe runs exercise the backward-shift deletion.
+        func probingHash(seed: UInt64) -> UInt64 { value % 7 }
+    }
+
+    @Test(arguments: [1 as UInt64, 2, 3])
+    func probingTableBehavesLikeADictionary(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        var table = ProbingTable<SmallKey, Int>()
+        var reference: [SmallKey: Int] = [:]
+        for step in 0..<20_000 {
+            let key = SmallKey(value: UInt64.random(in: 0..<200, using: &random))
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0:
+                table.insert(step, for: key)
+                reference[key] = step
+            case 1:
+                #expect(table.removeValue(for: key) == reference.removeValue(forKey: key))
+            case 2:
+                let changed = table.modify(key) { $0 += 1 }
+                #expect(changed == (reference[key] != nil))
+                if changed { reference[key]! += 1 }
+            default:
+                #expect(table[key] == reference[key])
+            }
+            #expect(table.count == reference.count)
+        }
+        var values: [Int] = []
+        table.forEach { values.append($0) }
+        #expect(values.sorted() == reference.values.sorted())
+    }
+
+    @Test func stringHashesDependOnEveryByteAndOnTheSeed() {
+        let strings = ["", "a", "b", "ab", "ba", "ui_generation", "ui_generatioN", String(repeating: "x", count: 100)]
+        let hashes = Set(strings.map { $0.probingHash(seed: 1) })
+        #expect(hashes.count == strings.count)
+        #expect("checkout".probingHash(seed: 1) != "checkout".probingHash(seed: 2))
+    }
+
+    /// Observing in batches (as the decoding threads do) leaves exactly what observing one by one leaves:
+    /// counts, the integer sum, and per bucket the slowest exemplar with ties broken by the smaller labels.
+    @Test(arguments: [5 as UInt64, 6, 7])
+    func batchedObservationsEqualObservingOneByOne(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let registry = MetricsRegistry(clock: .fixed(1_764_000_000))
+        let buckets = [0.001, 0.01, 0.1, 1]
+        let direct = try registry.histogram("direct_seconds", help: "One by one.", unit: "seconds", buckets: buckets)
+        let batched = try registry.histogram("batched_seconds", help: "In batches.", unit: "seconds", buckets: buckets)
+        func exemplar(_ ids: (UInt64, UInt64)) -> Exemplar? {
+            try? Exemplar(traceID: String(ids.0, radix: 16), spanID: String(ids.1, radix: 16), timestamp: 1)
+        }
+        var batch = NanosecondObservations(batched, candidate: (UInt64, UInt64).self)
+        for index in 0..<5_000 {
+            // Few distinct durations, so equal values (ties between exemplars) are common.
+            let nanoseconds = [500_000, 5_000_000, 50_000_000, 2_000_000_000].randomElement(using: &random) ?? 0
+            let ids = (UInt64.random(in: 1..<1_000, using: &random), UInt64.random(in: 1..<1_000, using: &random))
+            direct.observe(nanoseconds: UInt64(nanoseconds), exemplar: exemplar(ids))
+            batch.observe(UInt64(nanoseconds), candidate: ids, exemplar: exemplar)
+            if index % 700 == 699 {
+                batch.commit(exemplar: exemplar)
+                batch = NanosecondObservations(batched, candidate: (UInt64, UInt64).self)
+            }
+        }
+        batch.commit(exemplar: exemplar)
+        let text = registry.exposition(.openMetrics)
+        let directLines = text.split(separator: "\n").filter { $0.hasPrefix("direct_seconds") }
+        let batchedLines = text.split(separator: "\n").filter { $0.hasPrefix("batched_seconds") }
+        #expect(directLines.count > 4)
+        #expect(
+            directLines.map { $0.replacingOccurrences(of: "direct_seconds", with: "x") }
+                == batchedLines.map { $0.replacingOccurrences(of: "batched_seconds", with: "x") })
+    }
+}
