@@ -35,6 +35,23 @@ public final class MetricsRegistry: Sendable {
         var claimedSampleNames: [String: String] = [:]
         /// Families sorted by name.
         var sorted: [RegisteredFamily] = []
+        /// Run before every collection; see `onCollect(_:)`.
+        var collectHooks: [@Sendable () -> Void] = []
+    }
+
+    /// Runs `update` before every exposition, JSON rendering and `stats` read, so metrics that mirror another
+    /// component's own counters (a log writer's drops, a queue's depth) are current when scraped.
+    ///
+    /// ```swift
+    /// let depth = try registry.gauge("queue_depth", help: "Items waiting.")
+    /// registry.onCollect { depth.set(Double(queue.count)) }
+    /// ```
+    public func onCollect(_ update: @escaping @Sendable () -> Void) {
+        state.withLock { $0.collectHooks.append(update) }
+    }
+
+    private func runCollectHooks() {
+        for hook in state.withLock({ $0.collectHooks }) { hook() }
     }
 
     /// Creates an empty registry.
@@ -146,6 +163,7 @@ public final class MetricsRegistry: Sendable {
     /// registry.exposition(.openMetrics, into: &body)
     /// ```
     public func exposition(_ format: ExpositionFormat, into bytes: inout [UInt8], timestamp: Double? = nil) {
+        runCollectHooks()
         let families = state.withLock { $0.sorted }
         let context = TextRenderContext(format: format, timestamp: timestamp)
         var buffer = ExpositionBuffer(reservingCapacity: 0)
@@ -201,6 +219,7 @@ public final class MetricsRegistry: Sendable {
     /// (`{"le": 0.005, "count": 3}`, the last with `"le": "+Inf"`); summaries `count`, `sum` and `quantiles`.
     /// Counter names include `_total`, as on Prometheus text's TYPE line.
     public func metricsJSON() -> String {
+        runCollectHooks()
         let families = state.withLock { $0.sorted }
         var buffer = ExpositionBuffer(reservingCapacity: 4096)
         buffer.append("{\"metrics\":[")
@@ -219,6 +238,7 @@ public final class MetricsRegistry: Sendable {
     /// let stats = registry.stats("ui_tool_execution_duration_seconds")
     /// ```
     public func stats(_ name: String) -> MetricStats? {
+        runCollectHooks()
         let family = state.withLock { $0.byName[name] }
         return family?.stats()
     }
