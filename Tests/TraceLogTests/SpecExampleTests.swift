@@ -44,3 +44,49 @@ import TraceKit
         #expect(entries == [.header(expectedHeader), .span(expectedSpan)])
     }
 }
+
+@Suite struct SpanColumnsExampleTests {
+    /// The spans of the span columns example in Docs/LogFormat.md section 5.2: a child, then its parent.
+    static let spans = [
+        SpanRecord(
+            traceID: TraceID(high: 0x4bf9_2f35_77b3_4da6, low: 0xa3ce_929d_0e0e_4736),
+            spanID: SpanID(rawValue: 0x0000_0000_0000_0002), parentSpanID: SpanID(rawValue: 0x0000_0000_0000_0001),
+            name: "db.query", kind: .client, status: .unset, startUnixNanoseconds: 1_700_000_000_000_001_500,
+            durationNanoseconds: 1_000, attributes: ["db.system": "postgresql", "db.rows": 3]),
+        SpanRecord(
+            traceID: TraceID(high: 0x4bf9_2f35_77b3_4da6, low: 0xa3ce_929d_0e0e_4736),
+            spanID: SpanID(rawValue: 0x0000_0000_0000_0001), parentSpanID: nil, name: "GET /cart", kind: .server,
+            status: .ok, startUnixNanoseconds: 1_700_000_000_000_001_000, durationNanoseconds: 2_500,
+            attributes: ["http.status_code": 200]),
+    ]
+
+    /// The 191-byte payload of Docs/LogFormat.md section 5.2.
+    static let payloadHex =
+        "014300060864622e71756572790964622e73797374656d0764622e726f77730a706f737467726573716c09474554202f636172"
+        + "7410687474702e7374617475735f636f6465057802020002020101020204090105020d00020102021003200408050106010701"
+        + "0801090b120115011b020110000102000000000000000100000000000000a64db377352ff94b36470e0e9d92cea3a64db37735"
+        + "2ff94b36470e0e9d92cea3010000000000000012147a0adc052a36fe9c97879e1e3d04069003"
+
+    static var payload: [UInt8] {
+        let digits = Array(payloadHex.utf8)
+        return stride(from: 0, to: digits.count, by: 2).map { index in
+            UInt8(String(decoding: digits[index..<(index + 2)], as: UTF8.self), radix: 16) ?? 0
+        }
+    }
+
+    @Test func theSpanColumnsExampleDecodesToTheDocumentedSpans() throws {
+        #expect(Self.payload.count == 191)
+        var entries: [LogEntry] = []
+        try Self.payload.withUnsafeBytes { try BlockDecoder.decode($0, into: &entries) }
+        #expect(entries.spans == Self.spans)
+    }
+
+    @Test func theWriterEncodesTheExampleSpansToExactlyTheDocumentedPayload() {
+        var encoder = BlockEncoder(identifiers: nil)
+        for span in Self.spans {
+            let appended = encoder.append(span)
+            #expect(appended)
+        }
+        #expect(encoder.seal() == Self.payload)
+    }
+}
