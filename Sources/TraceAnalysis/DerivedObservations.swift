@@ -2,10 +2,12 @@
 
 import TraceMetrics
 
-/// Receives what one span adds to derived series.
+/// Receives what one span adds to derived series. Passed by value, not `inout`: the direct kind is empty,
+/// and ThreadSanitizer reports concurrent `inout` accesses to an empty value (which all share one dummy
+/// address) as races.
 protocol DerivedObservations {
-    mutating func increment(_ counter: Counter)
-    mutating func observe(_ histogram: Histogram, nanoseconds: UInt64, exemplar: ExemplarSource)
+    func increment(_ counter: Counter)
+    func observe(_ histogram: Histogram, nanoseconds: UInt64, exemplar: ExemplarSource)
 }
 
 /// Straight into the series (live analysis: one span at a time).
@@ -19,16 +21,16 @@ struct DirectObservations: DerivedObservations {
 
 /// Gathered per series and added at the end of a batch (a decoded log block): the decoding threads then touch
 /// each shared series once per block instead of once per span, and do not fight over its cache lines.
-struct BatchedObservations: DerivedObservations {
+final class BatchedObservations: DerivedObservations {
     private var counters = ProbingTable<SeriesIdentity, (counter: Counter, count: Int)>()
     private var histograms = ProbingTable<SeriesIdentity, NanosecondObservations<ExemplarSource>>()
 
-    mutating func increment(_ counter: Counter) {
+    func increment(_ counter: Counter) {
         let identity = SeriesIdentity(counter)
         if !counters.modify(identity, { $0.count += 1 }) { counters.insert((counter, 1), for: identity) }
     }
 
-    mutating func observe(_ histogram: Histogram, nanoseconds: UInt64, exemplar: ExemplarSource) {
+    func observe(_ histogram: Histogram, nanoseconds: UInt64, exemplar: ExemplarSource) {
         let identity = SeriesIdentity(histogram)
         let found = histograms.modify(identity) { batch in
             batch.observe(nanoseconds, candidate: exemplar) { $0.make() }

@@ -68,8 +68,7 @@ public final class SpanAnalyzer: SplitSpanSink {
     /// Derives the metrics of one finished span. Safe to call from many threads at once.
     public func consume(_ span: SpanRecord) {
         let plan = plan(for: SpanPlanKey(span))
-        var direct = DirectObservations()
-        deriveIgnoringOrder(span, plan: plan, into: &direct)
+        deriveIgnoringOrder(span, plan: plan, into: DirectObservations())
         guard let generic = plan.generic else { return }
         let timing = SpanTiming(span)
         let selfNanoseconds = ordered.withLock { $0.tracker.selfTimeNanoseconds(of: timing) }
@@ -78,8 +77,7 @@ public final class SpanAnalyzer: SplitSpanSink {
 
     /// The order-independent part of `consume(_:)`: everything but self time. Safe on any thread, in any order.
     public func prepare(_ span: SpanRecord) {
-        var direct = DirectObservations()
-        deriveIgnoringOrder(span, plan: plan(for: SpanPlanKey(span)), into: &direct)
+        deriveIgnoringOrder(span, plan: plan(for: SpanPlanKey(span)), into: DirectObservations())
     }
 
     /// `prepare(_:)` for a batch, such as one decoded log block; a replaying `LogReader(path:preparingFor:)`
@@ -87,7 +85,7 @@ public final class SpanAnalyzer: SplitSpanSink {
     /// per batch, so threads preparing side by side do not contend for the same series.
     public func prepare(contentsOf spans: [SpanRecord]) {
         var local = ProbingTable<SpanPlanKey, SpanPlan>()
-        var batch = BatchedObservations()
+        let batch = BatchedObservations()
         defer { batch.commit() }
         for span in spans {
             let key = SpanPlanKey(span)
@@ -98,7 +96,7 @@ public final class SpanAnalyzer: SplitSpanSink {
                 plan = self.plan(for: key)
                 local.insert(plan, for: key)
             }
-            deriveIgnoringOrder(span, plan: plan, into: &batch)
+            deriveIgnoringOrder(span, plan: plan, into: batch)
         }
     }
 
@@ -132,7 +130,7 @@ public final class SpanAnalyzer: SplitSpanSink {
 
     /// Everything but self time: counters and histograms whose result does not depend on the order spans come in.
     private func deriveIgnoringOrder(
-        _ span: SpanRecord, plan: SpanPlan, into observations: inout some DerivedObservations
+        _ span: SpanRecord, plan: SpanPlan, into observations: some DerivedObservations
     ) {
         analyzed.wrappingAdd(1, ordering: .relaxed)
         let exemplar = ExemplarSource(span: span, enabled: configuration.exemplars)
@@ -140,7 +138,7 @@ public final class SpanAnalyzer: SplitSpanSink {
             observations.increment(handles.calls)
             observations.observe(handles.duration, nanoseconds: span.durationNanoseconds, exemplar: exemplar)
         }
-        for rule in plan.rules { rule.record(span, exemplar: exemplar, into: &observations) }
+        for rule in plan.rules { rule.record(span, exemplar: exemplar, into: observations) }
     }
 
     private func observeSelfTime(

@@ -45,9 +45,9 @@ struct PlannedRule: Sendable {
     let condition: SpanMatch?
     let families: [PlannedFamily]
 
-    func record(_ span: SpanRecord, exemplar: ExemplarSource, into observations: inout some DerivedObservations) {
+    func record(_ span: SpanRecord, exemplar: ExemplarSource, into observations: some DerivedObservations) {
         if let condition, !condition.matches(span) { return }
-        for family in families { family.record(span, exemplar: exemplar, into: &observations) }
+        for family in families { family.record(span, exemplar: exemplar, into: observations) }
     }
 }
 
@@ -62,7 +62,7 @@ struct PlannedFamily: Sendable {
     let condition: SpanMatch?
     let series: Series
 
-    func record(_ span: SpanRecord, exemplar: ExemplarSource, into observations: inout some DerivedObservations) {
+    func record(_ span: SpanRecord, exemplar: ExemplarSource, into observations: some DerivedObservations) {
         if let condition, !condition.matches(span) { return }
         switch series {
         case .counter(let counters):
