@@ -34,8 +34,12 @@ struct NanosecondObservations<Candidate> {
         counts[index] &+= 1
         sumNanoseconds &+= nanoseconds
         if let current = slowest[index] {
-            if nanoseconds < current.nanoseconds { return }
-            if nanoseconds == current.nanoseconds {
+            // Compared as seconds, as the histogram compares its exemplars: durations over 2^53 ns (104 days)
+            // that differ by a few nanoseconds tie there, and must tie here.
+            let seconds = Double(nanoseconds) / 1_000_000_000
+            let currentSeconds = Double(current.nanoseconds) / 1_000_000_000
+            if seconds < currentSeconds { return }
+            if seconds == currentSeconds {
                 guard let new = exemplar(candidate) else { return }
                 if let old = exemplar(current.candidate),
                     !new.labelValues.lexicographicallyPrecedes(old.labelValues)

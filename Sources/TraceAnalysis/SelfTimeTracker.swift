@@ -27,8 +27,11 @@ public struct SelfTimeTracker: Sendable {
         var traceID: TraceID
         var spanID: SpanID
 
-        // Span ids alone almost never collide, and the table mixes the hash with its seed.
-        func probingHash(seed: UInt64) -> UInt64 { spanID.rawValue ^ seed }
+        // Both ids: many traces can name the same parent span id (a remote parent in `traceparent`), and those
+        // keys must not all land in one slot.
+        func probingHash(seed: UInt64) -> UInt64 {
+            spanID.rawValue ^ seed ^ SplitMix64.mix(traceID.low ^ (traceID.high &* 0x9E37_79B9_7F4A_7C15))
+        }
     }
 
     /// The intervals of a parent's finished children: most parents have a few, kept inline without an array.

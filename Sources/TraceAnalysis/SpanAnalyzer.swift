@@ -106,13 +106,22 @@ public final class SpanAnalyzer: SplitSpanSink {
         guard spanMetrics != nil else { return }
         let key = SpanPlanKey(span)
         let timing = SpanTiming(span)
-        let (selfNanoseconds, plan) = ordered.withLock { state -> (UInt64, SpanPlan) in
-            let selfNanoseconds = state.tracker.selfTimeNanoseconds(of: timing)
-            if let plan = state.plans[key] { return (selfNanoseconds, plan) }
-            let plan = self.plan(for: key)
-            if state.plans.count >= budget.limit { state.plans.removeAll() }
-            state.plans.insert(plan, for: key)
-            return (selfNanoseconds, plan)
+        let epoch = budget.epoch
+        let (selfNanoseconds, known) = ordered.withLock { state -> (UInt64, SpanPlan?) in
+            if state.epoch != epoch || state.plans.count >= budget.limit {
+                // The shared plans were rebuilt: drop ours, so the caches behind them stay within the budget.
+                state.plans.removeAll()
+                state.epoch = epoch
+            }
+            return (state.tracker.selfTimeNanoseconds(of: timing), state.plans[key])
+        }
+        let plan: SpanPlan
+        if let known {
+            plan = known
+        } else {
+            // Looked up outside the ordered lock: making a plan takes the registry's locks.
+            plan = self.plan(for: key)
+            ordered.withLock { state in if state.epoch == epoch { state.plans.insert(plan, for: key) } }
         }
         if let generic = plan.generic { observeSelfTime(selfNanoseconds, of: span, in: generic) }
     }
@@ -183,6 +192,8 @@ struct OrderedState: Sendable {
     var tracker: SelfTimeTracker
     /// Plans used by `consumePrepared(_:)`, so it needs no second lock per span.
     var plans = ProbingTable<SpanPlanKey, SpanPlan>()
+    /// The budget epoch `plans` belongs to.
+    var epoch = 0
 }
 
 /// Makes a span's trace id / span id exemplar on demand: formatting ids is costly and most observations do not

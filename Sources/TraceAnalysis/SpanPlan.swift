@@ -122,6 +122,7 @@ struct AttributeValuesKey: Hashable, Sendable {
 /// growing with the number of distinct label values seen.
 final class SeriesCacheBudget: Sendable {
     private let cached = Atomic<Int>(0)
+    private let resets = Atomic<Int>(0)
     let limit: Int
 
     init(limit: Int) { self.limit = limit }
@@ -133,7 +134,14 @@ final class SeriesCacheBudget: Sendable {
 
     var isSpent: Bool { cached.load(ordering: .relaxed) > limit }
 
-    func reset() { cached.store(0, ordering: .relaxed) }
+    /// Starts a new budget; holders of plans from before should drop them (see `epoch`).
+    func reset() {
+        cached.store(0, ordering: .relaxed)
+        resets.wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// How many times the budget was reset: a plan cache made in an older epoch is dropped.
+    var epoch: Int { resets.load(ordering: .relaxed) }
 }
 
 /// The series of one family for the spans of one plan: fixed when no label comes from an attribute, else

@@ -22,6 +22,8 @@ extension MetricsRegistry {
     /// // alert: increase(tracekit_log_spans_dropped_total[5m]) > 0
     /// ```
     ///
+    /// Call it once per writer: the registry keeps the writer (and reads it at every scrape) for its lifetime.
+    ///
     /// - Throws: `MetricsRegistryError` when one of the names is already registered differently.
     public func exposeStatistics(of writer: LogWriter) throws(MetricsRegistryError) {
         let log = ["log": writer.path]
@@ -58,15 +60,17 @@ extension MetricsRegistry {
                 \.rotatedFilesDeleted
             ),
         ]
-        // Counters only go up: add what the writer counted since the last scrape. The lock keeps two concurrent
-        // scrapes from adding the same difference twice.
-        let updating = Locked(())
+        // Counters only go up: add what this writer counted since the last scrape, remembered per hook, so a
+        // writer reopened on the same path (same series) adds its own counts on top. The lock keeps two
+        // concurrent scrapes from adding the same difference twice.
+        let seen = Locked([UInt64](repeating: 0, count: mirrors.count))
         onCollect {
-            updating.withLock { _ in
+            seen.withLock { seen in
                 let statistics = writer.statistics
-                for (counter, read) in mirrors {
-                    let total = Int(clamping: read(statistics))
-                    if total > counter.value { counter.increment(by: total - counter.value) }
+                for (index, (counter, read)) in mirrors.enumerated() {
+                    let total = read(statistics)
+                    if total > seen[index] { counter.increment(by: Int(clamping: total - seen[index])) }
+                    seen[index] = max(seen[index], total)
                 }
             }
         }

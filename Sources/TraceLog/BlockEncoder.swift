@@ -114,6 +114,9 @@ struct BlockEncoder {
 
     /// Adds a span to the block's span columns record.
     mutating func append(_ span: SpanRecord) -> Bool {
+        guard spans.attributeSlots + span.attributes.count <= SpanColumn.maxAttributeSlotsPerRecord else {
+            return false
+        }
         let growth = spans.growthBound(of: span)
         if sizeBound + growth > LogFormat.maxPayloadBytes {
             sizeBound = payloadSize
@@ -129,6 +132,9 @@ struct BlockEncoder {
     /// it can never be written.
     static func soloSize(_ span: SpanRecord, identifiers: IdentifierKeys?) -> Int {
         let empty = BlockEncoder(identifiers: identifiers)
+        guard span.attributes.count <= SpanColumn.maxAttributeSlotsPerRecord else {
+            return LogFormat.maxPayloadBytes + 1
+        }
         return empty.payloadSize + empty.spans.growthBound(of: span)
     }
 

@@ -73,8 +73,12 @@ final class BlockPrefetcher: @unchecked Sendable {
     /// (the caller then reads directly).
     func start() -> Bool {
         guard spawn({ $0.scan() }) else { return false }
-        _ = spawn { $0.decode() }
-        _ = spawn { $0.decode() }
+        let decoders = [spawn { $0.decode() }, spawn { $0.decode() }].filter { $0 }.count
+        guard decoders > 0 else {
+            // Nothing would decode what the scanner finds: stop it, and let the caller read directly.
+            cancel()
+            return false
+        }
         return true
     }
 

@@ -23,6 +23,10 @@ enum SpanColumn {
     /// Columns from here on belong to one attribute key: `16 + 2 * key` its string values, `17 + 2 * key` its
     /// integer values, where `key` is the key's index in the block's string table.
     static let firstKeyed: UInt64 = 16
+    /// The most attribute slots (summed over the spans' shapes) one record may decode to. Bool values take no
+    /// bytes, so without this a small record could expand into millions of attributes; the writer seals a
+    /// block before it would pass this.
+    static let maxAttributeSlotsPerRecord = 65_536
 
     /// Flag bits of a span (column `flags`, one byte per span).
     enum Flag {
@@ -155,6 +159,8 @@ struct ChildExtents {
     private var ends: [UInt64]
     private var occupied: [Bool]
     private var mask: Int
+    /// Mixed into every key, so ids chosen by an attacker cannot aim at one slot.
+    private let seed = UInt64.random(in: .min ... .max)
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
@@ -169,7 +175,7 @@ struct ChildExtents {
 
     @inline(__always)
     private func home(_ key: UInt64) -> Int {
-        var z = key &* 0x9E37_79B9_7F4A_7C15
+        var z = (key ^ seed) &* 0x9E37_79B9_7F4A_7C15
         z ^= z >> 32
         return Int(truncatingIfNeeded: z) & mask
     }

@@ -3,18 +3,49 @@
 import TraceKit
 
 extension BlockDecoder {
-    /// One shape of the record: what spans of that shape share.
-    private struct Shape {
-        var name: String
-        var kind: SpanRecord.Kind
-        var status: SpanRecord.Status
-        var hasEvents: Bool
-        var hasLimitCounts: Bool
+    /// One shape of the record: what spans of that shape share. A class, so taking a span's shape costs one
+    /// reference count, not a copy of every field.
+    private final class Shape {
+        let name: String
+        let kind: SpanRecord.Kind
+        let status: SpanRecord.Status
+        let hasEvents: Bool
+        let hasLimitCounts: Bool
         var slots: [Slot]
-        /// Whether the slots' keys are distinct (then the attributes are adopted without a check).
-        var distinctKeys: Bool
+        /// Whether the slots' keys are distinct (then the attributes are adopted as they are).
+        let distinctKeys: Bool
+        /// With repeated keys: per slot, the attribute it sets (a repeated key keeps its first position and
+        /// its last value, as `TraceAttributes` does), and how many attributes there are.
+        let outputPositions: [Int]
+        let outputCount: Int
         /// Where this shape's slots start in the per-record `lastStrings`.
         var firstSlot = 0
+
+        init(
+            name: String, kind: SpanRecord.Kind, status: SpanRecord.Status, hasEvents: Bool, hasLimitCounts: Bool,
+            slots: [Slot]
+        ) {
+            self.name = name
+            self.kind = kind
+            self.status = status
+            self.hasEvents = hasEvents
+            self.hasLimitCounts = hasLimitCounts
+            self.slots = slots
+            var firstPosition: [String: Int] = [:]
+            var positions: [Int] = []
+            positions.reserveCapacity(slots.count)
+            for slot in slots {
+                if let known = firstPosition[slot.key] {
+                    positions.append(known)
+                } else {
+                    firstPosition[slot.key] = firstPosition.count
+                    positions.append(firstPosition.count - 1)
+                }
+            }
+            self.outputPositions = positions
+            self.outputCount = firstPosition.count
+            self.distinctKeys = firstPosition.count == slots.count
+        }
     }
 
     /// One attribute of a shape; `column` indexes the keyed column readers (-1: the value needs none).
@@ -42,7 +73,7 @@ extension BlockDecoder {
         }
         let empty = PayloadReader(record.bytes, from: record.end, to: record.end)
         var fixed = [PayloadReader](repeating: empty, count: SpanColumn.fixedCount)
-        var seenFixed = [Bool](repeating: false, count: SpanColumn.fixedCount)
+        var seenFixed = [Bool](repeating: false, count: Int(SpanColumn.firstKeyed))
         var keyed: [PayloadReader] = []
         var keyedColumnByID: [UInt64: Int] = [:]
         var bits = BitReader(record.bytes, from: record.end, to: record.end)
@@ -52,13 +83,18 @@ extension BlockDecoder {
                 throw PayloadError(position: offset, reason: "column \(id) runs past the record")
             }
             let reader = PayloadReader(record.bytes, from: offset, to: offset + length)
-            if id < UInt64(SpanColumn.fixedCount) {
+            if id < SpanColumn.firstKeyed {
                 guard !seenFixed[Int(id)] else { throw PayloadError(position: offset, reason: "column \(id) twice") }
                 seenFixed[Int(id)] = true
+            }
+            if id < UInt64(SpanColumn.fixedCount) {
                 fixed[Int(id)] = reader
                 if id == UInt64(SpanColumn.bits) { bits = BitReader(record.bytes, from: offset, to: offset + length) }
             } else if id >= SpanColumn.firstKeyed {
-                guard (id - SpanColumn.firstKeyed) / 2 < UInt64(strings.count), keyedColumnByID[id] == nil else {
+                guard keyedColumnByID[id] == nil else {
+                    throw PayloadError(position: offset, reason: "column \(id) twice")
+                }
+                guard (id - SpanColumn.firstKeyed) / 2 < UInt64(strings.count) else {
                     throw PayloadError(position: offset, reason: "column \(id) names no key of the string table")
                 }
                 keyedColumnByID[id] = keyed.count
@@ -84,6 +120,8 @@ extension BlockDecoder {
             slotTotal += shapes[shape].slots.count
         }
         var lastStrings = [UInt64](repeating: 0, count: slotTotal)
+        // Bool slots take no bytes, so a record's byte count does not bound the attributes it decodes to.
+        var slotsLeft = SpanColumn.maxAttributeSlotsPerRecord
         var pending = ChildExtents(capacity: 256)
         var previousCounter: UInt64 = 0
         var previousEnd: UInt64 = 0
@@ -98,11 +136,11 @@ extension BlockDecoder {
                 throw PayloadError(position: fixed[SpanColumn.shape].position, reason: "shape \(shapeIndex) unknown")
             }
             let shape = shapes[Int(shapeIndex)]
-            let usesCounters =
-                flags & (SpanColumn.Flag.spanIsCounter | SpanColumn.Flag.traceIsCounter | SpanColumn.Flag.parentIsCounter)
-                != 0
-            if usesCounters && identifiers == nil {
-                throw PayloadError(position: record.position, reason: "counter-coded id in a block without id keys")
+            var counterFlags = SpanColumn.Flag.spanIsCounter | SpanColumn.Flag.traceIsCounter
+            if flags & SpanColumn.Flag.hasParent != 0 { counterFlags |= SpanColumn.Flag.parentIsCounter }
+            if flags & counterFlags != 0 && identifiers == nil {
+                throw PayloadError(
+                    position: fixed[SpanColumn.flags].position, reason: "counter-coded id in a block without id keys")
             }
             let spanID: SpanID
             if flags & SpanColumn.Flag.spanIsCounter != 0, let identifiers {
@@ -148,6 +186,12 @@ extension BlockDecoder {
             previousEnd = end
             if let parentSpanID { pending.widen(parentSpanID.rawValue, start: start, end: end) }
 
+            slotsLeft -= shape.slots.count
+            guard slotsLeft >= 0 else {
+                throw PayloadError(
+                    position: fixed[SpanColumn.shape].position,
+                    reason: "more than \(SpanColumn.maxAttributeSlotsPerRecord) attributes in one record")
+            }
             var pairs: [(String, AttributeValue)] = []
             pairs.reserveCapacity(shape.slots.count)
             for (position, slot) in shape.slots.enumerated() {
@@ -175,8 +219,13 @@ extension BlockDecoder {
                 }
                 pairs.append((slot.key, value))
             }
-            let attributes =
-                shape.distinctKeys ? TraceAttributes(adoptingDistinctPairs: pairs) : TraceAttributes(pairs)
+            if !shape.distinctKeys {
+                // Linear, not quadratic, in the slots: each slot overwrites its key's one attribute.
+                var merged = [(String, AttributeValue)](repeating: ("", .bool(false)), count: shape.outputCount)
+                for (slot, pair) in pairs.enumerated() { merged[shape.outputPositions[slot]] = pair }
+                pairs = merged
+            }
+            let attributes = TraceAttributes(adoptingDistinctPairs: pairs)
 
             var events: [SpanRecord.Event] = []
             if shape.hasEvents {
@@ -237,10 +286,9 @@ extension BlockDecoder {
             }
             slots.append(Slot(key: strings[Int(keyIndex)], keyIndex: Int(keyIndex), type: type))
         }
-        let distinctKeys = Set(slots.map(\.keyIndex)).count == slots.count
         return Shape(
             name: name, kind: kind, status: status, hasEvents: flags & SpanColumn.ShapeFlag.hasEvents != 0,
-            hasLimitCounts: flags & SpanColumn.ShapeFlag.hasLimitCounts != 0, slots: slots, distinctKeys: distinctKeys)
+            hasLimitCounts: flags & SpanColumn.ShapeFlag.hasLimitCounts != 0, slots: slots)
     }
 
     /// An array attribute value in its version 1 encoding (count, then items).
@@ -290,8 +338,11 @@ extension BlockDecoder {
     {
         let classByte = try column.readByte()
         let length = Int(classByte >> 1)
-        guard length <= 64 else { throw PayloadError(position: column.position, reason: "class \(classByte) too large") }
-        let magnitude: UInt64 = length >= 2 ? (1 << UInt64(length - 1)) | (try bits.read(bits: length - 1)) : UInt64(length)
+        guard length <= 64 else {
+            throw PayloadError(position: column.position, reason: "class \(classByte) too large")
+        }
+        let magnitude: UInt64 =
+            length >= 2 ? (1 << UInt64(length - 1)) | (try bits.read(bits: length - 1)) : UInt64(length)
         return classByte & 1 == 0 ? Int64(bitPattern: magnitude) : Int64(bitPattern: 0 &- magnitude)
     }
 }

@@ -65,6 +65,8 @@ struct SpanColumnsEncoder {
     private(set) var count = 0
     /// Spans of this block whose times were coded against their children's.
     private(set) var parentsCodedAgainstChildren = 0
+    /// Attribute slots of the spans so far (bounded per record by `SpanColumn.maxAttributeSlotsPerRecord`).
+    private(set) var attributeSlots = 0
 
     var isEmpty: Bool { count == 0 }
 
@@ -107,7 +109,9 @@ struct SpanColumnsEncoder {
         bound += 40 + Self.attributesBound(span.attributes)
         // New columns (two per key at most) and every existing column's length varint growing by a byte.
         bound += (SpanColumn.fixedCount + 2 * span.attributes.count) * 14 + SpanColumn.fixedCount + 2 * keyedOrder.count
-        for event in span.events { bound += InternedStrings.bound(event.name) + 20 + Self.attributesBound(event.attributes) }
+        for event in span.events {
+            bound += InternedStrings.bound(event.name) + 20 + Self.attributesBound(event.attributes)
+        }
         return bound + 40
     }
 
@@ -180,6 +184,7 @@ struct SpanColumnsEncoder {
         if let parent = span.parentSpanID { pending.widen(parent.rawValue, start: start, end: end) }
 
         appendValues(span.attributes, shape: shape, strings: &strings)
+        attributeSlots += span.attributes.count
         if !span.events.isEmpty {
             withColumn(SpanColumn.extra) { extra in
                 extra.appendVarint(UInt64(span.events.count))
@@ -407,6 +412,7 @@ struct SpanColumnsEncoder {
         previousEnd = 0
         count = 0
         parentsCodedAgainstChildren = 0
+        attributeSlots = 0
     }
 }
 

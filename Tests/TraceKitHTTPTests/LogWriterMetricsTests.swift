@@ -31,7 +31,9 @@ import TraceMetrics
         options.bufferCapacity = 8
         options.flushInterval = .seconds(60)
         let writer = try LogWriter(
-            path: path, resource: Resource(serviceName: "metrics", hostName: "host", processID: 1,
+            path: path,
+            resource: Resource(
+                serviceName: "metrics", hostName: "host", processID: 1,
                 processStartUnixNanoseconds: 0), options: options)
         let registry = MetricsRegistry()
         try registry.exposeStatistics(of: writer)
@@ -55,5 +57,23 @@ import TraceMetrics
         #expect(Self.sample(after, "tracekit_log_spans_dropped_total{\(label),reason=\"write_failed\"}") == 0)
         // A second scrape adds nothing: the counters mirror the writer, they do not accumulate scrapes.
         #expect(registry.exposition(.prometheusText) == after)
+    }
+
+    @Test func aWriterReopenedOnTheSamePathAddsItsOwnCounts() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("reopen-\(UUID()).tklog").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let resource = Resource(serviceName: "metrics", hostName: "host", processID: 1, processStartUnixNanoseconds: 0)
+        let registry = MetricsRegistry()
+        let first = try LogWriter(path: path, resource: resource)
+        try registry.exposeStatistics(of: first)
+        for index in 0..<100 { first.consume(Self.span(index)) }
+        first.shutdown()
+        _ = registry.exposition(.prometheusText)
+        let second = try LogWriter(path: path, resource: resource)
+        try registry.exposeStatistics(of: second)
+        for index in 0..<50 { second.consume(Self.span(index)) }
+        second.shutdown()
+        let text = registry.exposition(.prometheusText)
+        #expect(Self.sample(text, "tracekit_log_spans_written_total{log=\"\(path)\"}") == 150)
     }
 }

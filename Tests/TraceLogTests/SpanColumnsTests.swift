@@ -107,8 +107,10 @@ import TraceKit
                 // Now and then a parent starts after its first child or ends before its last (clock steps).
                 let lead = Int64.random(in: -5_000...50_000, using: &random)
                 middle.startUnixNanoseconds = childStart &- UInt64(bitPattern: lead)
-                middle.durationNanoseconds = (grandEnd &- middle.startUnixNanoseconds) &+ UInt64.random(
-                    in: 0..<30_000, using: &random)
+                middle.durationNanoseconds =
+                    (grandEnd &- middle.startUnixNanoseconds)
+                    &+ UInt64.random(
+                        in: 0..<30_000, using: &random)
                 childEnds = middle.startUnixNanoseconds &+ middle.durationNanoseconds
                 spans.append(middle)
             }
@@ -166,6 +168,107 @@ import TraceKit
         payload[flags.lowerBound] |= SpanColumn.Flag.closesChildren
         var entries: [LogEntry] = []
         #expect(throws: PayloadError.self) { try Self.decode(payload, into: &entries) }
+    }
+
+    /// A block payload (no id keys) with `strings`, then a span columns record made of `shapes` (raw shape bytes),
+    /// `directory` (id, bytes) and `count` spans.
+    static func hostilePayload(
+        strings: [String], count: Int, shapeCount: Int, shapes: [UInt8], columns: [(UInt64, [UInt8])]
+    ) -> [UInt8] {
+        var header = PayloadWriter()
+        header.appendVarint(0)
+        header.appendVarint(UInt64(strings.count))
+        for string in strings {
+            header.appendVarint(UInt64(string.utf8.count))
+            header.appendBytes(string.utf8)
+        }
+        var record = PayloadWriter()
+        record.appendVarint(UInt64(count))
+        record.appendVarint(UInt64(shapeCount))
+        record.appendBytes(shapes)
+        record.appendVarint(UInt64(columns.count))
+        for (id, bytes) in columns {
+            record.appendVarint(id)
+            record.appendVarint(UInt64(bytes.count))
+        }
+        for (_, bytes) in columns { record.appendBytes(bytes) }
+        var payload = PayloadWriter()
+        payload.appendByte(LogFormat.RecordType.blockHeader.rawValue)
+        payload.appendVarint(UInt64(header.count))
+        payload.appendBytes(header.bytes)
+        payload.appendByte(LogFormat.RecordType.spanColumns.rawValue)
+        payload.appendVarint(UInt64(record.count))
+        payload.appendBytes(record.bytes)
+        return payload.bytes
+    }
+
+    /// Raw-id spans of shape 0, each with a zero gap and duration.
+    static func plainSpanColumns(count: Int, flags: UInt8 = 0) -> [(UInt64, [UInt8])] {
+        [
+            (UInt64(SpanColumn.flags), [UInt8](repeating: flags, count: count)),
+            (UInt64(SpanColumn.shape), [UInt8](repeating: 0, count: count)),
+            (UInt64(SpanColumn.spanID), [UInt8](repeating: 1, count: 8 * count)),
+            (UInt64(SpanColumn.traceID), [UInt8](repeating: 2, count: 16 * count)),
+            (UInt64(SpanColumn.gapClass), [UInt8](repeating: 0, count: count)),
+            (UInt64(SpanColumn.durationClass), [UInt8](repeating: 0, count: count)),
+        ]
+    }
+
+    @Test func bytelessBoolAttributesCannotExpandARecordWithoutBound() throws {
+        // One shape of 20,000 bool slots (2 bytes each in the shape, nothing per span): four spans would decode
+        // to 80,000 attributes, past the per-record limit, and must be refused rather than allocated.
+        var shape: [UInt8] = [0, 0]  // name string 0, kind internal, status unset
+        var slots = PayloadWriter()
+        slots.appendVarint(20_000)
+        for _ in 0..<20_000 { slots.appendBytes([0, LogFormat.ValueType.boolTrue.rawValue]) }
+        shape += slots.bytes
+        var entries: [LogEntry] = []
+        let refused = Self.hostilePayload(
+            strings: ["k"], count: 4, shapeCount: 1, shapes: shape, columns: Self.plainSpanColumns(count: 4))
+        #expect(refused.count <= LogFormat.maxPayloadBytes)
+        #expect(throws: PayloadError.self) { try Self.decode(refused, into: &entries) }
+        // Three spans (60,000 slots) are within the limit; the repeated key makes one attribute each.
+        entries = []
+        let accepted = Self.hostilePayload(
+            strings: ["k"], count: 3, shapeCount: 1, shapes: shape, columns: Self.plainSpanColumns(count: 3))
+        try Self.decode(accepted, into: &entries)
+        #expect(entries.spans.count == 3)
+        #expect(entries.spans.allSatisfy { $0.attributes.count == 1 && $0.attributes["k"] == .bool(true) })
+    }
+
+    @Test func equalKeyStringsAtTwoTableIndexesMakeOneAttribute() throws {
+        let shape: [UInt8] = [
+            0, 0, 2, 0, LogFormat.ValueType.boolFalse.rawValue, 1, LogFormat.ValueType.boolTrue.rawValue,
+        ]
+        var entries: [LogEntry] = []
+        try Self.decode(
+            Self.hostilePayload(
+                strings: ["a", "a"], count: 1, shapeCount: 1, shapes: shape, columns: Self.plainSpanColumns(count: 1)),
+            into: &entries)
+        #expect(entries.spans.first?.attributes.count == 1)
+        #expect(entries.spans.first?.attributes["a"] == .bool(true))
+    }
+
+    @Test func aReservedColumnListedTwiceIsMalformed() {
+        var columns = Self.plainSpanColumns(count: 1)
+        columns += [(11, []), (11, [])]
+        var entries: [LogEntry] = []
+        #expect(throws: PayloadError.self) {
+            try Self.decode(
+                Self.hostilePayload(strings: ["n"], count: 1, shapeCount: 1, shapes: [0, 0, 0], columns: columns),
+                into: &entries)
+        }
+    }
+
+    @Test func parentIsCounterWithoutAParentIsIgnored() throws {
+        var entries: [LogEntry] = []
+        try Self.decode(
+            Self.hostilePayload(
+                strings: ["n"], count: 1, shapeCount: 1, shapes: [0, 0, 0],
+                columns: Self.plainSpanColumns(count: 1, flags: SpanColumn.Flag.parentIsCounter)),
+            into: &entries)
+        #expect(entries.spans.count == 1)
+        #expect(entries.spans.first?.parentSpanID == nil)
     }
 
     /// The byte range of the flags column of the span columns record in `payload`.

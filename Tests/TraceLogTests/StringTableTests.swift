@@ -1,6 +1,7 @@
 // StringTableTests: the writer's string interning returns stable indexes through growth and rollback.
 
 import Testing
+
 @testable import TraceLog
 
 @Suite struct StringTableTests {
