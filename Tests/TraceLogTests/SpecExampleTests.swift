@@ -43,6 +43,26 @@ import TraceKit
             attributes: ["http.status_code": 200])
         #expect(entries == [.header(expectedHeader), .span(expectedSpan)])
     }
+
+    @Test func aVersion1LogIsAppendedToInVersion2AndReadsBackWhole() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("mixed.tklog")
+        TestFiles.write(Self.exampleBytes, to: path)
+        let writer = try LogWriter(path: path, resource: TestFiles.resource)
+        let added = SpanColumnsExampleTests.spans
+        for span in added { writer.consume(span) }
+        writer.shutdown()
+        let entries = Array(try LogReader(path: path))
+        #expect(entries.damages.isEmpty)
+        let versions = entries.compactMap { entry -> UInt64? in
+            if case .header(let header) = entry { return header.formatVersion }
+            return nil
+        }
+        #expect(versions == [1, LogFormat.formatVersion])
+        #expect(entries.spans.count == 1 + added.count)
+        #expect(Array(entries.spans.dropFirst()) == added)
+    }
 }
 
 @Suite struct SpanColumnsExampleTests {
