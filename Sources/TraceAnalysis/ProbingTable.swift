@@ -1,5 +1,7 @@
 // ProbingTable: a small open-addressing hash map for the analyzer's per-span lookups, with a cheap seeded hash.
 
+import TraceSync
+
 /// A key with a cheap 64-bit hash. The table mixes it with a per-table random seed, so ids chosen by an
 /// attacker (a crafted log, a remote parent) cannot aim at one slot.
 protocol ProbingKey: Equatable {
@@ -120,28 +122,9 @@ struct ProbingTable<Key: ProbingKey, Value> {
 }
 
 extension String {
-    /// A fast seeded hash of the UTF-8 bytes (eight at a time); for table lookups, not for security.
+    /// A fast seeded hash of the UTF-8 bytes (`StringHash`); for table lookups, not for security.
     func probingHash(seed: UInt64) -> UInt64 {
-        var copy = self
-        return copy.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            var hash = seed ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
-            var index = 0
-            while index + 8 <= bytes.count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
-                hash ^= hash >> 29
-                index += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count {
-                tail |= UInt64(bytes[index]) << shift
-                shift += 8
-                index += 1
-            }
-            return (hash ^ tail) &* 0x94D0_49BB_1331_11EB
-        }
+        StringHash.mix(self, into: seed)
     }
 }
 

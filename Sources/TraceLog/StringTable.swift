@@ -1,10 +1,12 @@
 // StringTable: a block's interned strings, with an index that hashes bytes cheaply instead of with SipHash.
 
+import TraceSync
+
 /// The strings of one block in first-use order, and a lookup from string to its index.
 ///
 /// Interning runs for every name, key and string value the writer encodes, so it uses a small open-addressing
-/// table with a multiply-xorshift hash over the UTF-8 bytes, eight at a time: flooding resistance does not matter here (the table is rebuilt for
-/// every block and bounded by the block size), speed does.
+/// table with a cheap hash of the UTF-8 bytes (`StringHash`): flooding resistance does not matter here (the
+/// table is rebuilt for every block and bounded by the block size), speed does.
 struct StringTable {
     private(set) var strings: [String] = []
     private var hashes: [UInt32] = []
@@ -55,33 +57,9 @@ struct StringTable {
         }
     }
 
-    /// A fast hash of the UTF-8 bytes, eight at a time (multiply-xorshift); for the table, not for security.
+    /// A fast hash of the UTF-8 bytes (`StringHash`); for the table, not for security.
     static func hash(_ string: String) -> UInt32 {
-        let hashed = string.utf8.withContiguousStorageIfAvailable { Self.hash(UnsafeRawBufferPointer($0)) }
-        if let hashed { return hashed }
-        return Self.hash(Array(string.utf8))
-    }
-
-    private static func hash(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBytes { hash($0) }
-    }
-
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
-        var index = 0
-        while index + 8 <= bytes.count {
-            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            hash ^= hash >> 31
-            index += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            tail |= UInt64(bytes[index]) << shift
-            shift += 8
-            index += 1
-        }
-        hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+        let hash = StringHash.mix(string, into: 0x9E37_79B9_7F4A_7C15)
         return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 }

@@ -1,5 +1,7 @@
 // The identity of a series: its label values compared as UTF-8 bytes, as Prometheus compares them.
 
+import TraceSync
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -47,33 +49,10 @@ struct LabelValuesKey: Hashable, Sendable {
         }
     }
 
-    /// Mixes a value's UTF-8 bytes and length into `hash`: a multiply-xorshift hash, far cheaper than SipHash
-    /// for short label values. Tables seed it randomly, and a collision costs only a byte comparison.
+    /// Mixes a value's UTF-8 bytes and length into `hash` (`StringHash`, shared with the other tables).
     @inline(__always)
     static func mix(_ value: String, into hash: UInt64) -> UInt64 {
-        if let mixed = value.utf8.withContiguousStorageIfAvailable({ mix(bytes: $0, into: hash) }) { return mixed }
-        return Array(value.utf8).withUnsafeBufferPointer { mix(bytes: $0, into: hash) }
-    }
-
-    @inline(__always)
-    private static func mix(bytes: UnsafeBufferPointer<UInt8>, into hash: UInt64) -> UInt64 {
-        let raw = UnsafeRawBufferPointer(bytes)
-        var hash = hash
-        var offset = 0
-        while offset + 8 <= raw.count {
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-            hash ^= hash >> 29
-            offset += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < raw.count {
-            tail |= UInt64(raw[offset]) << shift
-            shift += 8
-            offset += 1
-        }
-        hash = (hash ^ tail ^ (UInt64(truncatingIfNeeded: raw.count) << 56)) &* 0xBF58_476D_1CE4_E5B9
-        return hash ^ (hash >> 31)
+        StringHash.mix(value, into: hash)
     }
 
     /// Whether two lists of values are equal byte for byte.
