@@ -128,6 +128,11 @@ struct BlockEncoder {
         return true
     }
 
+    /// An upper bound of how much appending `span` can grow the payload (see `SpanColumnsEncoder`).
+    func growthBound(of span: SpanRecord) -> Int {
+        spans.growthBound(of: span)
+    }
+
     /// An upper bound of the payload `span` needs alone in an empty block; larger than `maxPayloadBytes` means
     /// it can never be written.
     static func soloSize(_ span: SpanRecord, identifiers: IdentifierKeys?) -> Int {

@@ -2,41 +2,6 @@
 
 import TraceKit
 
-/// A block's string table and the bytes its entries take in the block header.
-struct InternedStrings {
-    private(set) var table = StringTable()
-    /// Encoded size of the entries (length varints plus bytes).
-    private(set) var encodedBytes = 0
-
-    var count: Int { table.count }
-
-    /// The table index of `string`, adding it if new.
-    mutating func reference(_ string: String) -> UInt64 {
-        let (index, isNew) = table.index(of: string)
-        if isNew {
-            let length = string.utf8.count
-            encodedBytes += PayloadWriter.varintSize(UInt64(length)) + length
-        }
-        return UInt64(index)
-    }
-
-    /// An upper bound of what interning `string` can add to the header: its entry, as if new.
-    static func bound(_ string: String) -> Int {
-        let length = string.utf8.count
-        return PayloadWriter.varintSize(UInt64(length)) + length
-    }
-
-    mutating func truncate(to count: Int, encodedBytes: Int) {
-        table.truncate(to: count)
-        self.encodedBytes = encodedBytes
-    }
-
-    mutating func removeAll() {
-        table.removeAll()
-        encodedBytes = 0
-    }
-}
-
 /// Encodes a block's spans column by column (see `Docs/LogFormat.md` section 2.5): each field of every span
 /// goes to its own column, so deflate sees similar bytes together; times are class bytes plus mantissa bits;
 /// a parent's times are coded against its children's (which finish, and are written, before it); the span's
@@ -103,28 +68,50 @@ struct SpanColumnsEncoder {
 
     /// An upper bound of how much appending `span` can grow the payload (record, string table and all).
     func growthBound(of span: SpanRecord) -> Int {
-        var bound = 48  // count, shape count, column count and record length varints growing; flags; shape index
-        bound += InternedStrings.bound(span.name) + 3 * 17 + 2 + 17  // ids (raw at most), class bytes, bits
-        if case .error(let message) = span.status { bound += InternedStrings.bound(message) + 10 }
-        bound += 40 + Self.attributesBound(span.attributes)
-        // New columns (two per key at most) and every existing column's length varint growing by a byte.
-        bound += (SpanColumn.fixedCount + 2 * span.attributes.count) * 14 + SpanColumn.fixedCount + 2 * keyedOrder.count
+        typealias Size = GrowthBound
+        var bound = Size.perSpan + InternedStrings.bound(span.name)
+        if case .error(let message) = span.status { bound += InternedStrings.bound(message) + Size.varint }
+        bound += Size.perAttributeList + Self.attributesBound(span.attributes)
+        // Columns this span may create (the fixed ones, two per attribute key), and every existing column's
+        // length varint growing by a byte.
+        bound += (SpanColumn.fixedCount + 2 * span.attributes.count) * Size.newColumn
+        bound += SpanColumn.fixedCount + 2 * keyedOrder.count
         for event in span.events {
-            bound += InternedStrings.bound(event.name) + 20 + Self.attributesBound(event.attributes)
+            bound += InternedStrings.bound(event.name) + Size.perEvent + Self.attributesBound(event.attributes)
         }
-        return bound + 40
+        return bound + Size.slack
+    }
+
+    /// The constants of `growthBound(of:)`, each above the most the part it covers can take (a test checks the
+    /// bound against real appends).
+    private enum GrowthBound {
+        static let varint = 10
+        /// Flags and shape index; span, trace and parent ids (raw: 8 + 16 + 8 bytes at most); four class bytes;
+        /// up to 128 mantissa bits; the record, count and table varints growing.
+        static let perSpan = 48 + 3 * 17 + 2 + 17
+        /// The attribute count of a new shape and extra-column counts.
+        static let perAttributeList = 40
+        /// A key reference and type in a new shape (at most 11 bytes) and a value (at most 11).
+        static let perAttribute = 22
+        /// A directory entry: a column id and its length, varints.
+        static let newColumn = 14
+        /// An event's name reference and time delta.
+        static let perEvent = 20
+        static let slack = 40
     }
 
     private static func attributesBound(_ attributes: TraceAttributes) -> Int {
-        var bound = 10
+        typealias Size = GrowthBound
+        var bound = Size.varint
         for attribute in attributes {
-            bound += InternedStrings.bound(attribute.key) + 22  // key reference and type in the shape, value
+            bound += InternedStrings.bound(attribute.key) + Size.perAttribute
             switch attribute.value {
             case .string(let string): bound += InternedStrings.bound(string)
-            case .stringArray(let strings): bound += 10 + strings.reduce(0) { $0 + InternedStrings.bound($1) + 10 }
-            case .intArray(let ints): bound += 10 + 10 * ints.count
-            case .doubleArray(let doubles): bound += 10 + 8 * doubles.count
-            case .boolArray(let bools): bound += 10 + bools.count
+            case .stringArray(let strings):
+                bound += Size.varint + strings.reduce(0) { $0 + InternedStrings.bound($1) + Size.varint }
+            case .intArray(let ints): bound += Size.varint + Size.varint * ints.count
+            case .doubleArray(let doubles): bound += Size.varint + 8 * doubles.count
+            case .boolArray(let bools): bound += Size.varint + bools.count
             case .int, .double, .bool: break
             }
         }
@@ -413,59 +400,5 @@ struct SpanColumnsEncoder {
         count = 0
         parentsCodedAgainstChildren = 0
         attributeSlots = 0
-    }
-}
-
-/// The shapes of a block: signatures (name, flags, message and key/type pairs as string indexes) stored flat,
-/// with an open-addressing index over a multiply-xorshift hash of the words (no allocation per lookup).
-struct ShapeTable {
-    private var words: [UInt64] = []
-    private var starts: [Int] = [0]
-    private var hashes: [UInt64] = []
-    /// 0 = empty, otherwise shape index + 1.
-    private var slots = [Int32](repeating: 0, count: 256)
-
-    var count: Int { hashes.count }
-
-    /// The index of the shape with `signature`, adding it if new.
-    mutating func index(of signature: [UInt64]) -> (index: Int, isNew: Bool) {
-        var hash = UInt64(signature.count) &* 0x9E37_79B9_7F4A_7C15
-        for word in signature {
-            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
-            hash ^= hash >> 29
-        }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 {
-            let shape = Int(slots[slot]) - 1
-            if hashes[shape] == hash && words[starts[shape]..<starts[shape + 1]].elementsEqual(signature) {
-                return (shape, false)
-            }
-            slot = (slot + 1) & mask
-        }
-        words.append(contentsOf: signature)
-        starts.append(words.count)
-        hashes.append(hash)
-        slots[slot] = Int32(hashes.count)
-        if hashes.count * 2 > slots.count { rebuild(capacity: slots.count * 2) }
-        return (hashes.count - 1, true)
-    }
-
-    private mutating func rebuild(capacity: Int) {
-        slots = [Int32](repeating: 0, count: capacity)
-        let mask = capacity - 1
-        for (shape, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(shape + 1)
-        }
-    }
-
-    mutating func removeAll() {
-        words.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        starts.append(0)
-        hashes.removeAll(keepingCapacity: true)
-        for slot in slots.indices { slots[slot] = 0 }
     }
 }

@@ -151,6 +151,31 @@ import TraceKit
         #expect(parentsCodedAgainstChildren > parents / 2)
     }
 
+    /// The writer checks a span against `growthBound` before appending it, never after: the bound must really
+    /// bound what appending adds to the sealed payload, or a block could pass the 65,280-byte limit.
+    @Test(arguments: [31 as UInt64, 32, 33])
+    func appendingASpanNeverGrowsThePayloadByMoreThanItsBound(seed: UInt64) {
+        var generator = SpanGenerator(seed: seed, scheme: Self.scheme)
+        let spans = Self.childrenFirstTraces(seed: seed, count: 3_000) + (0..<3_000).map { _ in generator.span() }
+        for identifiers in [IdentifierKeys(Self.scheme), nil] {
+            var encoder = BlockEncoder(identifiers: identifiers)
+            var tightest = Int.max
+            for span in spans {
+                let before = encoder.payloadSize
+                let bound = encoder.growthBound(of: span)
+                if !encoder.append(span) {
+                    _ = encoder.seal()
+                    continue
+                }
+                let grown = encoder.payloadSize - before
+                #expect(grown <= bound, "a span grew the payload by \(grown) bytes, bound \(bound)")
+                #expect(encoder.payloadSize <= LogFormat.maxPayloadBytes)
+                tightest = min(tightest, bound - grown)
+            }
+            #expect(tightest >= 0)
+        }
+    }
+
     @Test func aSpanClosingChildrenItDoesNotHaveIsReportedAsMalformed() throws {
         var encoder = BlockEncoder(identifiers: IdentifierKeys(Self.scheme))
         let spans = Self.childrenFirstTraces(seed: 5, count: 20)

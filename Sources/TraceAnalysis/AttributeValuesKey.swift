@@ -1,0 +1,38 @@
+// AttributeValuesKey: the attribute values that pick a series, without allocating for up to three.
+
+import TraceKit
+
+/// The attribute values that pick a series among those of one plan, without allocating for up to three.
+struct AttributeValuesKey: Hashable, Sendable {
+    var first: AttributeValue?
+    var second: AttributeValue?
+    var third: AttributeValue?
+    var more: [AttributeValue?] = []
+
+    init(_ span: SpanRecord, keys: [[String]]) {
+        for (position, candidates) in keys.enumerated() {
+            var found: AttributeValue?
+            for key in candidates {
+                if let value = span.attributes[key] {
+                    found = value
+                    break
+                }
+            }
+            switch position {
+            case 0: first = found
+            case 1: second = found
+            case 2: third = found
+            default: more.append(found)
+            }
+        }
+    }
+
+    subscript(position: Int) -> AttributeValue? {
+        switch position {
+        case 0: return first
+        case 1: return second
+        case 2: return third
+        default: return more[position - 3]
+        }
+    }
+}
