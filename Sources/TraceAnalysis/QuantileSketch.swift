@@ -1,12 +1,6 @@
-// QuantileSketch: a mergeable DDSketch-style quantile sketch with a relative-error bound.
+// QuantileSketch: span statistics' view of the registry's DDSketch: non-negative values, rejects counted.
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import TraceMetrics
 
 /// A mergeable sketch of non-negative values whose quantiles are within a relative error `alpha`.
 ///
@@ -27,22 +21,20 @@ public struct QuantileSketch: Hashable, Sendable {
     /// The relative-error bound of quantiles, for example `0.01` for 1%.
     public let alpha: Double
     /// The largest number of buckets kept for non-zero values.
-    public var maxBucketCount: Int { store.maxBucketCount }
+    public var maxBucketCount: Int { sketch.maxBucketCount }
     /// How many values were added (not counting rejected ones).
-    public private(set) var count: UInt64 = 0
+    public var count: UInt64 { UInt64(sketch.count) }
     /// The sum of the values added.
-    public private(set) var sum: Double = 0
+    public var sum: Double { sketch.sum }
     /// The smallest value added, `nil` when empty.
-    public private(set) var min: Double?
+    public var min: Double? { sketch.count == 0 ? nil : sketch.min }
     /// The largest value added, `nil` when empty.
-    public private(set) var max: Double?
+    public var max: Double? { sketch.count == 0 ? nil : sketch.max }
     /// Values that were negative, NaN or infinite and so were not added.
     public private(set) var rejectedCount: UInt64 = 0
 
-    private var zeroCount: UInt64 = 0
-    private var store: CollapsingBucketStore
-    private let gamma: Double
-    private let logGamma: Double
+    /// The buckets: the metrics registry's DDSketch, so summaries and span statistics share one implementation.
+    private var sketch: DDSketch
 
     /// Creates an empty sketch with relative accuracy `alpha` (clamped to `0.0001...0.5`).
     ///
@@ -52,16 +44,14 @@ public struct QuantileSketch: Hashable, Sendable {
     public init(alpha: Double = 0.01, maxBucketCount: Int = 2048) {
         let safeAlpha = alpha.isFinite ? Swift.min(Swift.max(alpha, 0.0001), 0.5) : 0.01
         self.alpha = safeAlpha
-        self.gamma = (1 + safeAlpha) / (1 - safeAlpha)
-        self.logGamma = log(gamma)
-        self.store = CollapsingBucketStore(maxBucketCount: maxBucketCount)
+        self.sketch = DDSketch(relativeAccuracy: safeAlpha, maxBucketCount: maxBucketCount)
     }
 
     /// Whether low buckets were merged to respect `maxBucketCount`; quantiles in that range may exceed `alpha`.
-    public var hasCollapsedBuckets: Bool { store.hasCollapsed }
+    public var hasCollapsedBuckets: Bool { sketch.hasCollapsedBuckets }
 
     /// The number of non-zero buckets currently stored (at most `maxBucketCount`).
-    public var bucketCount: Int { store.counts.count }
+    public var bucketCount: Int { sketch.bucketCount }
 
     /// The mean of the values added, `nil` when empty.
     public var mean: Double? { count == 0 ? nil : sum / Double(count) }
@@ -82,21 +72,13 @@ public struct QuantileSketch: Hashable, Sendable {
             rejectedCount &+= occurrences
             return
         }
-        if value < Self.smallestIndexableValue {
-            zeroCount &+= occurrences
-        } else {
-            store.add(index: bucketIndex(of: value), count: occurrences)
-        }
-        count &+= occurrences
-        sum += value * Double(occurrences)
-        min = Swift.min(min ?? value, value)
-        max = Swift.max(max ?? value, value)
+        sketch.add(value, count: Int(clamping: occurrences))
     }
 
     /// The estimated `q`-quantile (`q` clamped to `0...1`), `nil` when empty.
     ///
     /// It estimates the value at rank `⌊q·(count-1)⌋` of the sorted input within `alpha`, clamped to
-    /// `min...max` (so `quantile(0)` and `quantile(1)` are exact).
+    /// `min...max` (so `quantile(0)` and `quantile(1)` are exact); values counted as zero report `min`.
     ///
     /// ```swift
     /// let median = sketch.quantile(0.5)
@@ -107,17 +89,8 @@ public struct QuantileSketch: Hashable, Sendable {
         if clampedQ == 0 { return low }
         if clampedQ == 1 { return high }
         let rank = (clampedQ * Double(count - 1)).rounded(.down)
-        var seen = Double(zeroCount)
-        if seen > rank { return low }
-        var estimate = high
-        for offset in 0..<store.counts.count {
-            seen += Double(store.counts[offset])
-            if seen > rank {
-                estimate = representativeValue(ofIndex: store.minIndex + offset)
-                break
-            }
-        }
-        return Swift.min(Swift.max(estimate, low), high)
+        if Double(sketch.zeroCount) > rank { return low }
+        return sketch.quantile(clampedQ)
     }
 
     /// Adds every value of `other` into this sketch.
@@ -133,26 +106,7 @@ public struct QuantileSketch: Hashable, Sendable {
             throw .incompatibleAlpha(this: alpha, other: other.alpha)
         }
         rejectedCount &+= other.rejectedCount
-        guard other.count > 0, let otherMin = other.min, let otherMax = other.max else { return }
-        zeroCount &+= other.zeroCount
-        store.merge(other.store)
-        count &+= other.count
-        sum += other.sum
-        min = Swift.min(min ?? otherMin, otherMin)
-        max = Swift.max(max ?? otherMax, otherMax)
-    }
-
-    /// Values below this are counted as zero: their logarithm would be far outside any useful bucket range.
-    static let smallestIndexableValue = 1e-9
-
-    /// The bucket `i` with `γ^(i-1) < value <= γ^i`.
-    func bucketIndex(of value: Double) -> Int {
-        Int((log(value) / logGamma).rounded(.up))
-    }
-
-    /// The value reported for bucket `i`: the point whose relative distance to both bucket ends is `alpha`.
-    func representativeValue(ofIndex index: Int) -> Double {
-        2 * pow(gamma, Double(index)) / (gamma + 1)
+        sketch.merge(other.sketch)
     }
 }
 

@@ -20,7 +20,7 @@
 /// for value in [0.1, 0.2, 0.3] { sketch.add(value) }
 /// let median = sketch.quantile(0.5)  // within 1% of 0.2
 /// ```
-public struct DDSketch: Sendable, Equatable {
+public struct DDSketch: Sendable, Hashable {
     /// The relative error bound alpha.
     public let relativeAccuracy: Double
     /// The most buckets kept per sign.
@@ -31,7 +31,8 @@ public struct DDSketch: Sendable, Equatable {
 
     var positive = LogBucketStore()
     var negative = LogBucketStore()
-    var zeroCount = 0
+    /// Observations counted as zero (magnitude below 1e-9).
+    package private(set) var zeroCount = 0
     /// Number of observations.
     public private(set) var count = 0
     /// Sum of observations.
@@ -60,20 +61,36 @@ public struct DDSketch: Sendable, Equatable {
     /// sketch.add(0.042)
     /// ```
     public mutating func add(_ value: Double) {
-        guard !value.isNaN else { return }
+        add(value, count: 1)
+    }
+
+    /// Adds `occurrences` observations of `value`; NaN and a count below 1 are ignored.
+    ///
+    /// ```swift
+    /// sketch.add(0.042, count: 3)
+    /// ```
+    public mutating func add(_ value: Double, count occurrences: Int) {
+        guard !value.isNaN, occurrences > 0 else { return }
         let magnitude = value.magnitude
         if magnitude < Self.minIndexableMagnitude {
-            zeroCount += 1
+            zeroCount += occurrences
         } else if value > 0 {
-            positive.add(key: key(magnitude), count: 1, maxBucketCount: maxBucketCount)
+            positive.add(key: key(magnitude), count: occurrences, maxBucketCount: maxBucketCount)
         } else {
-            negative.add(key: key(magnitude), count: 1, maxBucketCount: maxBucketCount)
+            negative.add(key: key(magnitude), count: occurrences, maxBucketCount: maxBucketCount)
         }
-        count += 1
-        sum += value
+        count += occurrences
+        sum += value * Double(occurrences)
         min = Swift.min(min, value)
         max = Swift.max(max, value)
     }
+
+    /// Whether buckets were merged to respect ``maxBucketCount``: quantiles among the lowest magnitudes may then
+    /// exceed the relative accuracy.
+    public var hasCollapsedBuckets: Bool { positive.hasCollapsed || negative.hasCollapsed }
+
+    /// The buckets currently stored, both signs.
+    public var bucketCount: Int { positive.counts.count + negative.counts.count }
 
     /// Adds all observations of `other`; both sketches must have the same relative accuracy.
     ///
@@ -134,9 +151,11 @@ public struct DDSketch: Sendable, Equatable {
 }
 
 /// Dense counts for a contiguous range of bucket keys.
-struct LogBucketStore: Sendable, Equatable {
+struct LogBucketStore: Sendable, Hashable {
     var firstKey = 0
     var counts: [Int] = []
+    /// Whether buckets below the kept range were folded into its lowest bucket.
+    private(set) var hasCollapsed = false
 
     mutating func add(key: Int, count: Int, maxBucketCount: Int) {
         if counts.isEmpty {
@@ -150,6 +169,7 @@ struct LogBucketStore: Sendable, Equatable {
             counts.append(contentsOf: repeatElement(0, count: key - lastKey))
         } else if key < firstKey {
             let lowestAllowed = lastKey - maxBucketCount + 1
+            if key < lowestAllowed { hasCollapsed = true }
             key = Swift.max(key, lowestAllowed)
             if key < firstKey {
                 counts.insert(contentsOf: repeatElement(0, count: firstKey - key), at: 0)
@@ -161,6 +181,7 @@ struct LogBucketStore: Sendable, Equatable {
     }
 
     mutating func merge(_ other: LogBucketStore, maxBucketCount: Int) {
+        hasCollapsed = hasCollapsed || other.hasCollapsed
         for (offset, bucketCount) in other.counts.enumerated() where bucketCount > 0 {
             add(key: other.firstKey + offset, count: bucketCount, maxBucketCount: maxBucketCount)
         }
@@ -170,6 +191,7 @@ struct LogBucketStore: Sendable, Equatable {
     private mutating func collapseIfNeeded(maxBucketCount: Int) {
         let excess = counts.count - maxBucketCount
         guard excess > 0 else { return }
+        hasCollapsed = true
         let folded = counts[0...excess].reduce(0, +)
         counts.removeFirst(excess)
         counts[0] = folded
