@@ -23,6 +23,11 @@ struct SpanColumnsEncoder {
     /// Per shape and attribute slot: the last string index + 1 written for it (0: none yet).
     private var lastStrings: [[UInt64]] = []
     private var signature: [UInt64] = []
+    /// Per shape: its signature and the attribute keys it was made from.
+    private var shapeSignatures: [[UInt64]] = []
+    private var shapeKeys: [[String]] = []
+    /// By name string index: the shapes with that name.
+    private var shapesByName: [[Int]] = []
     /// Children's extent by parent span id, for parents still to come in this block.
     private var pending = ChildExtents()
     private var previousCounter: UInt64 = 0
@@ -211,10 +216,12 @@ struct SpanColumnsEncoder {
         if span.droppedAttributeCount | span.droppedEventCount | span.truncatedValueCount != 0 {
             shapeFlags |= SpanColumn.ShapeFlag.hasLimitCounts
         }
-        signature.removeAll(keepingCapacity: true)
-        signature.append(strings.reference(span.name))
-        signature.append(UInt64(shapeFlags))
-        signature.append(message ?? .max)
+        let name = strings.reference(span.name)
+        if let known = knownShape(of: span, name: name, flags: shapeFlags, message: message) {
+            signature = shapeSignatures[known]
+            return known
+        }
+        signature = [name, UInt64(shapeFlags), message ?? .max]
         for attribute in span.attributes {
             signature.append(strings.reference(attribute.key))
             signature.append(UInt64(Self.type(of: attribute.value).rawValue))
@@ -232,7 +239,34 @@ struct SpanColumnsEncoder {
             slot += 2
         }
         lastStrings.append(Array(repeating: 0, count: span.attributes.count))
+        shapeSignatures.append(signature)
+        shapeKeys.append(span.attributes.map(\.key))
+        if Int(name) >= shapesByName.count {
+            shapesByName.append(contentsOf: repeatElement([], count: Int(name) + 1 - shapesByName.count))
+        }
+        shapesByName[Int(name)].append(index)
         return index
+    }
+
+    /// A shape of this block that `span` has, found by comparing its keys with those of the shapes already
+    /// seen for its name: cheaper than interning every key and hashing the signature, which only a new shape
+    /// needs.
+    private func knownShape(of span: SpanRecord, name: UInt64, flags: UInt8, message: UInt64?) -> Int? {
+        guard Int(name) < shapesByName.count else { return nil }
+        candidates: for candidate in shapesByName[Int(name)] {
+            let known = shapeSignatures[candidate]
+            guard known[1] == UInt64(flags), known[2] == message ?? .max,
+                known.count == 3 + 2 * span.attributes.count
+            else { continue }
+            let keys = shapeKeys[candidate]
+            for (slot, attribute) in span.attributes.enumerated() {
+                guard known[4 + 2 * slot] == UInt64(Self.type(of: attribute.value).rawValue),
+                    keys[slot] == attribute.key
+                else { continue candidates }
+            }
+            return candidate
+        }
+        return nil
     }
 
     private static func type(of value: AttributeValue) -> LogFormat.ValueType {
@@ -394,6 +428,9 @@ struct SpanColumnsEncoder {
         shapeIndex.removeAll()
         shapeBytes.removeAll()
         lastStrings.removeAll(keepingCapacity: true)
+        shapeSignatures.removeAll(keepingCapacity: true)
+        shapeKeys.removeAll(keepingCapacity: true)
+        shapesByName.removeAll(keepingCapacity: true)
         pending.removeAll()
         previousCounter = 0
         previousEnd = 0
