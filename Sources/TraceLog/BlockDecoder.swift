@@ -10,13 +10,13 @@ struct BlockDecoder {
     private var previousSpanCounter: UInt64 = 0
     private var previousEnd: UInt64 = 0
 
-    /// Decodes `payload` and appends its entries to `entries`.
-    ///
-    /// On malformed data it throws after appending the entries of every record before the bad one.
-    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [LogEntry]) throws(PayloadError) {
+    /// A decoder for `payload` with its block header read, and a reader positioned after it; nil for an empty
+    /// payload (the end-of-file marker).
+    private static func start(_ payload: UnsafeRawBufferPointer) throws(PayloadError) -> (BlockDecoder, PayloadReader)?
+    {
         var decoder = BlockDecoder()
         var reader = PayloadReader(payload)
-        guard !reader.isAtEnd else { return }
+        guard !reader.isAtEnd else { return nil }
         guard try reader.readByte() == LogFormat.RecordType.blockHeader.rawValue else {
             throw PayloadError(position: 0, reason: "block does not start with a block header record")
         }
@@ -24,6 +24,56 @@ struct BlockDecoder {
         var header = PayloadReader(payload, from: reader.position, to: reader.position + headerLength)
         try decoder.readBlockHeader(&header)
         reader.position += headerLength
+        return (decoder, reader)
+    }
+
+    /// Decodes `payload` with the spans of the block gathered in one `SpanBatch` (at the place of its first span
+    /// record) and appends the entries to `entries`.
+    ///
+    /// On malformed data it throws after appending the entries of every record before the bad one (and the
+    /// spans decoded so far).
+    static func decodeBatches(_ payload: UnsafeRawBufferPointer, into entries: inout [LogBatchEntry])
+        throws(PayloadError)
+    {
+        guard var (decoder, reader) = try start(payload) else { return }
+        var batch = SpanBatch()
+        var batchPosition: Int?
+        defer { if let batchPosition { entries[batchPosition] = .spans(batch) } }
+        while !reader.isAtEnd {
+            let type = try reader.readByte()
+            let length = try reader.readCount()
+            var record = PayloadReader(payload, from: reader.position, to: reader.position + length)
+            switch LogFormat.RecordType(rawValue: type) {
+            case .spanRun, .spanColumns:
+                if batchPosition == nil {
+                    batchPosition = entries.count
+                    entries.append(.spans(SpanBatch()))
+                }
+                if type == LogFormat.RecordType.spanColumns.rawValue {
+                    try decoder.readSpanColumns(&record, into: &batch)
+                } else {
+                    var shapeIndex: [SpanBatch.Shape: Int] = [:]
+                    let count = try record.readCount()
+                    for _ in 0..<count { batch.append(try decoder.readSpan(&record), shapeIndex: &shapeIndex) }
+                }
+            case .fileHeader:
+                entries.append(.header(try decoder.readFileHeader(&record)))
+            case .droppedSpans:
+                entries.append(.droppedSpans(try decoder.readDropped(&record)))
+            case .blockHeader:
+                throw PayloadError(position: reader.position, reason: "second block header record in one block")
+            case nil:
+                break  // A record type from a newer writer: skipped by its length.
+            }
+            reader.position += length
+        }
+    }
+
+    /// Decodes `payload` and appends its entries to `entries`.
+    ///
+    /// On malformed data it throws after appending the entries of every record before the bad one.
+    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [LogEntry]) throws(PayloadError) {
+        guard var (decoder, reader) = try start(payload) else { return }
         while !reader.isAtEnd {
             let type = try reader.readByte()
             let length = try reader.readCount()

@@ -9,9 +9,39 @@ import TraceSync
     import Musl
 #endif
 
+/// What a block decodes to for a reader: `LogEntry`s, or `LogBatchEntry`s with the spans as one batch.
+protocol DecodedBlockEntry {
+    /// Decodes `payload` and appends its entries; on malformed data throws after appending what came before.
+    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [Self]) throws(PayloadError)
+    /// A damaged region (the enums' `damage` case).
+    static func damage(_ damage: LogDamage) -> Self
+    /// Hands the spans among `entries` to `preparer` (see `LogReader(path:preparingFor:)`).
+    static func prepare(_ entries: [Self], for preparer: any SplitSpanSink)
+}
+
+extension LogEntry: DecodedBlockEntry {
+    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [LogEntry]) throws(PayloadError) {
+        try BlockDecoder.decode(payload, into: &entries)
+    }
+
+    static func prepare(_ entries: [LogEntry], for preparer: any SplitSpanSink) {
+        LogReader.prepare(entries, for: preparer)
+    }
+}
+
+extension LogBatchEntry: DecodedBlockEntry {
+    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [LogBatchEntry]) throws(PayloadError) {
+        try BlockDecoder.decodeBatches(payload, into: &entries)
+    }
+
+    static func prepare(_ entries: [LogBatchEntry], for preparer: any SplitSpanSink) {
+        for case .spans(let batch) in entries { preparer.prepare(contentsOf: batch.records) }
+    }
+}
+
 /// The entries of one block (or one damaged region), as read ahead.
-struct BlockBatch {
-    var entries: [LogEntry]
+struct BlockBatch<Entry: DecodedBlockEntry> {
+    var entries: [Entry]
     /// Whether the block was the BGZF end-of-file marker.
     var isEndOfFileMarker: Bool
     /// The offset after it.
@@ -25,7 +55,7 @@ struct BlockBatch {
 /// cores speeds replay up. Memory stays bounded: at most `depth` blocks are in flight.
 // @unchecked Sendable: the scanner is used only by the scanning thread; the queues, results and flags are read
 // and written only while `mutex` is held; `threads` is touched only by the owning reader's thread (start, cancel).
-final class BlockPrefetcher: @unchecked Sendable {
+final class BlockPrefetcher<Entry: DecodedBlockEntry>: @unchecked Sendable {
     /// A block found and inflated, waiting to be decoded.
     private struct Work {
         var sequence: Int
@@ -39,7 +69,7 @@ final class BlockPrefetcher: @unchecked Sendable {
     // The state marked `@exclusivity(unchecked)` is only touched while `mutex` is held.
     private let changed: UnsafeMutablePointer<pthread_cond_t>
     @exclusivity(unchecked) private var work: [Work] = []
-    @exclusivity(unchecked) private var results: [Int: BlockBatch] = [:]
+    @exclusivity(unchecked) private var results: [Int: BlockBatch<Entry>] = [:]
     @exclusivity(unchecked) private var produced = 0
     @exclusivity(unchecked) private var consumed = 0
     @exclusivity(unchecked) private var scanFinished = false
@@ -90,7 +120,7 @@ final class BlockPrefetcher: @unchecked Sendable {
     }
 
     /// The next batch in file order, waiting for the helpers; `nil` at the end of the file.
-    func next() -> BlockBatch? {
+    func next() -> BlockBatch<Entry>? {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while results[consumed] == nil && !(scanFinished && consumed == produced) {
@@ -117,7 +147,7 @@ final class BlockPrefetcher: @unchecked Sendable {
         while true {
             let step = scanner.next()
             var item: Work?
-            var ready: BlockBatch?
+            var ready: BlockBatch<Entry>?
             switch step {
             case .block(let offset, let size, let payloadLength):
                 item = Work(
@@ -125,7 +155,8 @@ final class BlockPrefetcher: @unchecked Sendable {
                     size: size, nextOffset: scanner.offset)
             case .damage(let offset, let length, let reason):
                 let damage = LogDamage(path: path, offset: offset, length: length, reason: reason)
-                ready = BlockBatch(entries: [.damage(damage)], isEndOfFileMarker: false, nextOffset: scanner.offset)
+                ready = BlockBatch(
+                    entries: [Entry.damage(damage)], isEndOfFileMarker: false, nextOffset: scanner.offset)
             case .end:
                 break
             }
@@ -160,10 +191,10 @@ final class BlockPrefetcher: @unchecked Sendable {
             let item = work.removeFirst()
             pthread_mutex_unlock(mutex)
 
-            var entries: [LogEntry] = []
+            var entries: [Entry] = []
             let failure: PayloadError? = item.payload.withUnsafeBytes { raw in
                 do throws(PayloadError) {
-                    try BlockDecoder.decode(raw, into: &entries)
+                    try Entry.decode(raw, into: &entries)
                     return nil
                 } catch {
                     return error
@@ -172,9 +203,9 @@ final class BlockPrefetcher: @unchecked Sendable {
             if let failure {
                 let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
                 entries.append(
-                    .damage(LogDamage(path: path, offset: item.offset, length: Int64(item.size), reason: reason)))
+                    Entry.damage(LogDamage(path: path, offset: item.offset, length: Int64(item.size), reason: reason)))
             }
-            if let preparer { LogReader.prepare(entries, for: preparer) }
+            if let preparer { Entry.prepare(entries, for: preparer) }
             let batch = BlockBatch(
                 entries: entries, isEndOfFileMarker: item.payload.isEmpty, nextOffset: item.nextOffset)
             pthread_mutex_lock(mutex)
@@ -187,11 +218,11 @@ final class BlockPrefetcher: @unchecked Sendable {
 
 /// What a helper thread runs.
 // @unchecked Sendable: created before the thread starts and only read by it afterwards.
-private final class ThreadStart: @unchecked Sendable {
-    let prefetcher: BlockPrefetcher
-    let body: (BlockPrefetcher) -> Void
+private final class ThreadStart<Entry: DecodedBlockEntry>: @unchecked Sendable {
+    let prefetcher: BlockPrefetcher<Entry>
+    let body: (BlockPrefetcher<Entry>) -> Void
 
-    init(prefetcher: BlockPrefetcher, body: @escaping (BlockPrefetcher) -> Void) {
+    init(prefetcher: BlockPrefetcher<Entry>, body: @escaping (BlockPrefetcher<Entry>) -> Void) {
         self.prefetcher = prefetcher
         self.body = body
     }

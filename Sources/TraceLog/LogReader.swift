@@ -33,7 +33,7 @@ public final class LogReader: Sequence, IteratorProtocol {
     public let follow: Bool
     /// Reads directly in follow mode; `nil` when a prefetcher reads ahead.
     private var scanner: BlockScanner?
-    private let prefetcher: BlockPrefetcher?
+    private let prefetcher: BlockPrefetcher<LogEntry>?
     // A reader is used by one thread at a time and these are never accessed overlappingly, so the dynamic
     // exclusivity checks Swift would make on every entry are switched off.
     @exclusivity(unchecked) private var pending: [LogEntry] = []
@@ -87,7 +87,7 @@ public final class LogReader: Sequence, IteratorProtocol {
             // With two cores or fewer, the decoding threads and the caller already keep every core busy, and
             // moving work onto the decoding threads only adds the cost of handing it over (measured on 2 cores:
             // no faster, up to 12% slower), so the caller prepares each block itself when it takes it.
-            let prefetcher = BlockPrefetcher(
+            let prefetcher = BlockPrefetcher<LogEntry>(
                 scanner: scanner, path: path, preparer: onDecodingThreads ? preparer : nil)
             if prefetcher.start() {
                 self.prefetcher = prefetcher

@@ -58,6 +58,23 @@ extension BlockDecoder {
 
     /// Decodes a span columns record (type 0x05) and appends its spans to `entries`.
     mutating func readSpanColumns(_ record: inout PayloadReader, into entries: inout [LogEntry]) throws(PayloadError) {
+        var sink = RecordsSink(entries: entries)
+        entries = []
+        defer { entries = sink.entries }
+        try readSpanColumns(&record, sink: &sink)
+    }
+
+    /// Decodes a span columns record (type 0x05) and appends its spans to `batch`.
+    mutating func readSpanColumns(_ record: inout PayloadReader, into batch: inout SpanBatch) throws(PayloadError) {
+        var sink = BatchSink(batch: batch)
+        batch = SpanBatch()
+        defer { batch = sink.batch }
+        try readSpanColumns(&record, sink: &sink)
+    }
+
+    private mutating func readSpanColumns(
+        _ record: inout PayloadReader, sink: inout some DecodedSpanSink
+    ) throws(PayloadError) {
         let count = try record.readCount()  // every span takes at least its flags byte
         let shapeCount = try record.readCount()
         var shapes: [Shape] = []
@@ -125,7 +142,7 @@ extension BlockDecoder {
         var pending = ChildExtents(capacity: 256)
         var previousCounter: UInt64 = 0
         var previousEnd: UInt64 = 0
-        entries.reserveCapacity(entries.count + count)
+        sink.begin(spanCount: count, shapes: shapes)
         for _ in 0..<count {
             let flags = try fixed[SpanColumn.flags].readByte()
             guard flags & ~SpanColumn.Flag.known == 0 else {
@@ -192,8 +209,7 @@ extension BlockDecoder {
                     position: fixed[SpanColumn.shape].position,
                     reason: "more than \(SpanColumn.maxAttributeSlotsPerRecord) attributes in one record")
             }
-            var pairs: [(String, AttributeValue)] = []
-            pairs.reserveCapacity(shape.slots.count)
+            sink.beginSpan(shape: shape)
             for (position, slot) in shape.slots.enumerated() {
                 let value: AttributeValue
                 switch slot.type {
@@ -217,15 +233,8 @@ extension BlockDecoder {
                 case .stringArray, .intArray, .doubleArray, .boolArray:
                     value = try readArray(slot.type, &fixed[SpanColumn.extra])
                 }
-                pairs.append((slot.key, value))
+                sink.append(value, key: slot.key)
             }
-            if !shape.distinctKeys {
-                // Linear, not quadratic, in the slots: each slot overwrites its key's one attribute.
-                var merged = [(String, AttributeValue)](repeating: ("", .bool(false)), count: shape.outputCount)
-                for (slot, pair) in pairs.enumerated() { merged[shape.outputPositions[slot]] = pair }
-                pairs = merged
-            }
-            let attributes = TraceAttributes(adoptingDistinctPairs: pairs)
 
             var events: [SpanRecord.Event] = []
             if shape.hasEvents {
@@ -246,14 +255,112 @@ extension BlockDecoder {
                     UInt32(truncatingIfNeeded: try fixed[SpanColumn.extra].readVarint())
                 )
             }
+            sink.endSpan(
+                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, start: start, end: end, shape: shape,
+                shapeIndex: Int(shapeIndex), events: events, limitCounts: limitCounts)
+        }
+    }
+
+    /// Where decoded spans go: `SpanRecord` entries, or a `SpanBatch`.
+    private protocol DecodedSpanSink {
+        mutating func begin(spanCount: Int, shapes: [Shape])
+        mutating func beginSpan(shape: Shape)
+        /// One attribute value of the current span, in shape order.
+        mutating func append(_ value: AttributeValue, key: String)
+        mutating func endSpan(
+            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shape: Shape,
+            shapeIndex: Int, events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32))
+    }
+
+    /// Builds a `SpanRecord` per span: one exact-size attribute array, adopted without a copy.
+    private struct RecordsSink: DecodedSpanSink {
+        var entries: [LogEntry]
+        private var pairs: [(String, AttributeValue)] = []
+
+        init(entries: [LogEntry]) { self.entries = entries }
+
+        mutating func begin(spanCount: Int, shapes: [Shape]) {
+            entries.reserveCapacity(entries.count + spanCount)
+        }
+
+        @inline(__always)
+        mutating func beginSpan(shape: Shape) {
+            pairs.reserveCapacity(shape.slots.count)
+        }
+
+        @inline(__always)
+        mutating func append(_ value: AttributeValue, key: String) {
+            pairs.append((key, value))
+        }
+
+        @inline(__always)
+        mutating func endSpan(
+            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shape: Shape,
+            shapeIndex: Int, events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
+        ) {
+            var attributes: [(String, AttributeValue)] = []
+            swap(&attributes, &pairs)
+            if !shape.distinctKeys {
+                // Linear, not quadratic, in the slots: each slot overwrites its key's one attribute.
+                var merged = [(String, AttributeValue)](repeating: ("", .bool(false)), count: shape.outputCount)
+                for (slot, pair) in attributes.enumerated() { merged[shape.outputPositions[slot]] = pair }
+                attributes = merged
+            }
             entries.append(
                 .span(
                     SpanRecord(
                         traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: shape.name,
                         kind: shape.kind, status: shape.status, startUnixNanoseconds: start,
-                        durationNanoseconds: end &- start, attributes: attributes, events: events,
+                        durationNanoseconds: end &- start,
+                        attributes: TraceAttributes(adoptingDistinctPairs: attributes), events: events,
                         droppedAttributeCount: limitCounts.0, droppedEventCount: limitCounts.1,
                         truncatedValueCount: limitCounts.2)))
+        }
+    }
+
+    /// Appends every span to a `SpanBatch`: no allocation per span.
+    private struct BatchSink: DecodedSpanSink {
+        var batch: SpanBatch
+        /// Index in `batch.shapes` of this record's shape 0.
+        private var firstShape = 0
+        /// Where the current span's values start.
+        private var valueStart = 0
+
+        init(batch: SpanBatch) { self.batch = batch }
+
+        mutating func begin(spanCount: Int, shapes: [Shape]) {
+            firstShape = batch.shapes.count
+            for shape in shapes {
+                _ = batch.appendShape(
+                    SpanBatch.Shape(
+                        name: shape.name, kind: shape.kind, status: shape.status, keys: shape.slots.map(\.key)))
+            }
+            batch.reserveCapacity(spanCount, values: spanCount * 4)
+        }
+
+        @inline(__always)
+        mutating func beginSpan(shape: Shape) {
+            valueStart = batch.values.count
+        }
+
+        @inline(__always)
+        mutating func append(_ value: AttributeValue, key: String) {
+            batch.values.append(value)
+        }
+
+        @inline(__always)
+        mutating func endSpan(
+            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shape: Shape,
+            shapeIndex: Int, events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
+        ) {
+            batch.appendSpan(
+                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, start: start, duration: end &- start,
+                shape: firstShape + shapeIndex, valueStart: valueStart)
+            guard !events.isEmpty || limitCounts.0 | limitCounts.1 | limitCounts.2 != 0 else { return }
+            batch.setExtraOfLastSpan(
+                SpanBatch.Extra(
+                    events: events, droppedAttributeCount: limitCounts.0, droppedEventCount: limitCounts.1,
+                    truncatedValueCount: limitCounts.2))
         }
     }
 

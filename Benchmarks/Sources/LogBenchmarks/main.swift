@@ -47,6 +47,16 @@ func runTool(_ path: String, _ arguments: [String], capture: Bool = false) -> (D
     return (now() - started, count)
 }
 
+// For profiling: `LogBenchmarks replay-batches FILE` only decodes FILE into batches five times.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "replay-batches" {
+    var spans = 0
+    for _ in 0..<5 {
+        for case .spans(let batch) in try LogBatchReader(path: CommandLine.arguments[2]) { spans += batch.count }
+    }
+    print("\(spans) spans")
+    exit(0)
+}
+
 // For profiling: `LogBenchmarks replay FILE` only decodes FILE five times.
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "replay" {
     var spans = 0
@@ -148,23 +158,51 @@ func replayOnce(_ path: String) throws -> (seconds: Double, cpu: Double, spans: 
     return (seconds, cpu, spanCount)
 }
 
-/// Replay and `gzip -dc` of the same file, interleaved so both see the same machine load; best of 7 each,
-/// by wall-clock time and by CPU time.
-func replayAgainstGzip(_ path: String) throws -> (replay: Double, replayCPU: Double, gzip: Double, gzipCPU: Double) {
+/// Reads `path` a block at a time (`LogBatchReader`): every span decoded into its block's columns, no
+/// `SpanRecord`; touches every span's duration, shape and values so nothing is skipped.
+func replayBatchesOnce(_ path: String) throws -> (seconds: Double, cpu: Double, spans: Int) {
+    let cpuStarted = cpuSeconds()
+    let started = now()
+    var spanCount = 0
+    var checksum: UInt64 = 0
+    for case .spans(let batch) in try LogBatchReader(path: path) {
+        spanCount += batch.count
+        for index in 0..<batch.count {
+            checksum &+= batch.durationNanoseconds[index] &+ UInt64(batch.shapeIndexes[index])
+        }
+        checksum &+= UInt64(batch.values.count)
+    }
+    let seconds = now() - started
+    let cpu = cpuSeconds() - cpuStarted
+    if checksum == 42 { print("") }  // keeps the decode from being optimised away
+    return (seconds, cpu, spanCount)
+}
+
+/// Replay (records and batches) and `gzip -dc` of the same file, interleaved so all see the same machine load;
+/// best of 7 each, by wall-clock time and by CPU time.
+func replayAgainstGzip(_ path: String) throws -> (
+    replay: Double, replayCPU: Double, gzip: Double, gzipCPU: Double, batches: Double, batchesCPU: Double
+) {
     var replay = Double.infinity
     var replayCPU = Double.infinity
     var gzip = Double.infinity
     var gzipCPU = Double.infinity
+    var batches = Double.infinity
+    var batchesCPU = Double.infinity
     for _ in 0..<7 {
         let run = try replayOnce(path)
         precondition(run.spans == spans.count, "replay returned \(run.spans) spans")
         replay = min(replay, run.seconds)
         replayCPU = min(replayCPU, run.cpu)
+        let batchRun = try replayBatchesOnce(path)
+        precondition(batchRun.spans == spans.count, "batch replay returned \(batchRun.spans) spans")
+        batches = min(batches, batchRun.seconds)
+        batchesCPU = min(batchesCPU, batchRun.cpu)
         let childBefore = childCPUSeconds()
         gzip = min(gzip, runTool("/usr/bin/gzip", ["-dc", path]).0)
         gzipCPU = min(gzipCPU, childCPUSeconds() - childBefore)
     }
-    return (replay, replayCPU, gzip, gzipCPU)
+    return (replay, replayCPU, gzip, gzipCPU, batches, batchesCPU)
 }
 
 func gzippedSize(_ bytes: [UInt8], name: String) -> Int {
@@ -188,7 +226,7 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "consume" {
 
 let runs = [try writeLog(level: 6), try writeLog(level: 1)]
 let main = runs[0]
-let (replaySeconds, replayCPU, gzipSeconds, gzipCPU) = try replayAgainstGzip(main.path)
+let (replaySeconds, replayCPU, gzipSeconds, gzipCPU, batchSeconds, batchCPU) = try replayAgainstGzip(main.path)
 let hotPath = try consumeHotPath()
 let inflatedBytes = runTool("/usr/bin/gzip", ["-dc", main.path], capture: true).1
 let chrome = ChromeTrace.document(spans)
@@ -225,3 +263,11 @@ print(
     String(
         format: "| replay speed / gzip -dc speed, wall clock | %.2fx | target >= 0.5x |", gzipSeconds / replaySeconds))
 print(String(format: "| replay speed / gzip -dc speed, CPU time | %.2fx | |", gzipCPU / replayCPU))
+print(
+    "| replay into batches (LogBatchReader, one thread): decode every span (wall / CPU, best of 7) | "
+        + "\(milliseconds(batchSeconds)) / \(milliseconds(batchCPU)) | |")
+print(
+    String(
+        format: "| batch replay speed / gzip -dc speed, wall clock | %.2fx | target >= 0.5x |",
+        gzipSeconds / batchSeconds))
+print(String(format: "| batch replay speed / gzip -dc speed, CPU time | %.2fx | |", gzipCPU / batchCPU))

@@ -1,0 +1,112 @@
+// LogBatchReader: reads a trace log a block at a time, the spans of each block as one SpanBatch.
+
+import TraceKit
+
+/// An entry of a log read a block at a time.
+public enum LogBatchEntry: Sendable {
+    /// A file header: the resource of the spans that follow.
+    case header(LogFileHeader)
+    /// The spans of one block, column by column.
+    case spans(SpanBatch)
+    /// Spans the writer had to drop.
+    case droppedSpans(DroppedSpans)
+    /// A damaged region, skipped.
+    case damage(LogDamage)
+}
+
+/// Reads a trace log file block by block, handing out each block's spans as one `SpanBatch`: no `SpanRecord`
+/// per span, for consumers that go through many spans (statistics, derived metrics, exporters). Damage is
+/// reported and skipped as by `LogReader`.
+///
+/// ```swift
+/// var slow = 0
+/// for case .spans(let batch) in try LogBatchReader(path: "app.tklog") {
+///     slow += batch.durationNanoseconds.filter { $0 > 1_000_000_000 }.count
+/// }
+/// ```
+public final class LogBatchReader: Sequence, IteratorProtocol {
+    /// The path being read.
+    public let path: String
+    /// Reads directly without read-ahead; `nil` when the prefetcher reads ahead.
+    private let scanner: BlockScanner?
+    private let prefetcher: BlockPrefetcher<LogBatchEntry>?
+    // A reader is used by one thread at a time, so the dynamic exclusivity checks are switched off.
+    @exclusivity(unchecked) private var pending: [LogBatchEntry] = []
+    @exclusivity(unchecked) private var pendingIndex = 0
+    private var nextOffset: Int64 = 0
+    /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
+    public private(set) var sawEndOfFileMarker = false
+
+    /// Opens `path` for reading from its start. With `readAhead`, three helper threads find, inflate and decode
+    /// the next few blocks while the caller consumes (as `LogReader` does).
+    ///
+    /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
+    public init(path: String, readAhead: Bool = true) throws(TraceLogError) {
+        self.path = path
+        let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
+        if readAhead {
+            let prefetcher = BlockPrefetcher<LogBatchEntry>(scanner: scanner, path: path)
+            if prefetcher.start() {
+                self.prefetcher = prefetcher
+                self.scanner = nil
+                return
+            }
+        }
+        self.prefetcher = nil
+        self.scanner = scanner
+    }
+
+    deinit {
+        prefetcher?.cancel()
+    }
+
+    /// The byte offset after the last block whose entries were handed out.
+    public var offset: Int64 { nextOffset }
+
+    /// The next entry, or `nil` at the end of the file.
+    public func next() -> LogBatchEntry? {
+        while true {
+            if pendingIndex < pending.count {
+                var entry = LogBatchEntry.droppedSpans(
+                    DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
+                swap(&entry, &pending[pendingIndex])
+                pendingIndex += 1
+                return entry
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            if let prefetcher {
+                guard let batch = prefetcher.next() else { return nil }
+                pending = batch.entries
+                sawEndOfFileMarker = batch.isEndOfFileMarker
+                nextOffset = batch.nextOffset
+                continue
+            }
+            guard let scanner else { return nil }
+            defer { nextOffset = scanner.offset }
+            switch scanner.next() {
+            case .block(let offset, let size, let payloadLength):
+                let failure: PayloadError? = scanner.inflater.payload.withUnsafeBytes { raw in
+                    do throws(PayloadError) {
+                        try BlockDecoder.decodeBatches(
+                            UnsafeRawBufferPointer(rebasing: raw[0..<payloadLength]), into: &pending)
+                        return nil
+                    } catch {
+                        return error
+                    }
+                }
+                if let failure {
+                    let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
+                    pending.append(
+                        .damage(LogDamage(path: path, offset: offset, length: Int64(size), reason: reason)))
+                }
+                sawEndOfFileMarker = payloadLength == 0
+            case .damage(let offset, let length, let reason):
+                pending.append(.damage(LogDamage(path: path, offset: offset, length: length, reason: reason)))
+                sawEndOfFileMarker = false
+            case .end:
+                return nil
+            }
+        }
+    }
+}
