@@ -134,10 +134,24 @@ func replayOnly(_ path: String) throws -> Double {
     return now() - start
 }
 
+/// Replays `path` into `SpanBatch`es (no `SpanRecord`), touching every span's duration and shape.
+func replayBatchesOnly(_ path: String) throws -> Double {
+    let start = now()
+    var checksum: UInt64 = 0
+    for case .spans(let batch) in try LogBatchReader(path: path) {
+        for index in 0..<batch.count {
+            checksum &+= batch.durationNanoseconds[index] &+ UInt64(batch.shapeIndexes[index])
+        }
+    }
+    if checksum == 42 { print("") }
+    return now() - start
+}
+
 // 1. Replay + derive against gzip -dc on the same file, interleaved.
 var replayRuns: [Double] = []
 var sequentialRuns: [Double] = []
 var decodeRuns: [Double] = []
+var batchRuns: [Double] = []
 var gzipRuns: [Double] = []
 var registry = MetricsRegistry()
 for _ in 0..<5 {
@@ -151,6 +165,7 @@ for _ in 0..<5 {
         exit(1)
     }
     decodeRuns.append(try replayOnly(logPath))
+    batchRuns.append(try replayBatchesOnly(logPath))
     gzipRuns.append(gzipSeconds(logPath))
 }
 let decodeMedian = median(decodeRuns)
@@ -164,6 +179,8 @@ print(
     "| replay + derive, all derivation on the calling thread | \(sequentialMedian) s | \(Int(Double(count) / sequentialMedian)) |"
 )
 print("| replay only (LogReader, decode every span) | \(decodeMedian) s | \(Int(Double(count) / decodeMedian)) |")
+let batchMedian = median(batchRuns)
+print("| replay only into batches (LogBatchReader, no SpanRecord) | \(batchMedian) s | \(Int(Double(count) / batchMedian)) |")
 print("| gzip -dc > /dev/null, same file | \(gzipMedian) s | \(Int(Double(count) / gzipMedian)) |")
 print("| speed of replay + derive relative to gzip -dc | \(gzipMedian / replayMedian)x | target >= 0.5x |")
 print(

@@ -264,7 +264,7 @@ print(
         format: "| replay speed / gzip -dc speed, wall clock | %.2fx | target >= 0.5x |", gzipSeconds / replaySeconds))
 print(String(format: "| replay speed / gzip -dc speed, CPU time | %.2fx | |", gzipCPU / replayCPU))
 print(
-    "| replay into batches (LogBatchReader, one thread): decode every span (wall / CPU, best of 7) | "
+    "| replay into batches (LogBatchReader, read-ahead): decode every span (wall / CPU, best of 7) | "
         + "\(milliseconds(batchSeconds)) / \(milliseconds(batchCPU)) | |")
 print(
     String(
