@@ -9,11 +9,11 @@ struct AttributeValuesKey: Hashable, Sendable {
     var third: AttributeValue?
     var more: [AttributeValue?] = []
 
-    init(_ span: SpanRecord, keys: [[String]]) {
+    init(_ span: some SpanFields, keys: [[String]]) {
         for (position, candidates) in keys.enumerated() {
             var found: AttributeValue?
             for key in candidates {
-                if let value = span.attributes[key] {
+                if let value = span.attribute(key) {
                     found = value
                     break
                 }

@@ -47,15 +47,20 @@ public indirect enum SpanMatch: Sendable {
 
     /// Whether `span` satisfies the condition.
     public func matches(_ span: SpanRecord) -> Bool {
+        matches(fields: span)
+    }
+
+    /// Whether a span (a record or a span of a batch) satisfies the condition.
+    func matches(fields span: some SpanFields) -> Bool {
         switch self {
         case .any: return true
         case .spanName(let name): return span.name == name
         case .kind(let kind): return span.kind == kind
-        case .hasAttribute(let key): return span.attributes[key] != nil
-        case .attribute(let key, let value): return span.attributes[key] == value
-        case .isError: return span.status.isError
-        case .all(let conditions): return conditions.allSatisfy { $0.matches(span) }
-        case .anyOf(let conditions): return conditions.contains { $0.matches(span) }
+        case .hasAttribute(let key): return span.attribute(key) != nil
+        case .attribute(let key, let value): return span.attribute(key) == value
+        case .isError: return span.isError
+        case .all(let conditions): return conditions.allSatisfy { $0.matches(fields: span) }
+        case .anyOf(let conditions): return conditions.contains { $0.matches(fields: span) }
         }
     }
 }

@@ -22,30 +22,40 @@ struct DirectObservations: DerivedObservations {
 /// Gathered per series and added at the end of a batch (a decoded log block): the decoding threads then touch
 /// each shared series once per block instead of once per span, and do not fight over its cache lines.
 final class BatchedObservations: DerivedObservations {
-    private var counters = ProbingTable<SeriesIdentity, (counter: Counter, count: Int)>()
-    private var histograms = ProbingTable<SeriesIdentity, NanosecondObservations<ExemplarSource>>()
+    // The observations live in arrays, mutated in place; the tables only map a series to its position. One
+    // thread uses a batch of observations at a time, so Swift's dynamic exclusivity checks are switched off.
+    @exclusivity(unchecked) private var counterIndex = ProbingTable<SeriesIdentity, Int>()
+    @exclusivity(unchecked) private var counters: [(counter: Counter, count: Int)] = []
+    @exclusivity(unchecked) private var histogramIndex = ProbingTable<SeriesIdentity, Int>()
+    @exclusivity(unchecked) private var histograms: [NanosecondObservations<ExemplarSource>] = []
 
     func increment(_ counter: Counter) {
         let identity = SeriesIdentity(counter)
-        if !counters.modify(identity, { $0.count += 1 }) { counters.insert((counter, 1), for: identity) }
+        if let index = counterIndex[identity] {
+            counters[index].count += 1
+        } else {
+            counterIndex.insert(counters.count, for: identity)
+            counters.append((counter, 1))
+        }
     }
 
     func observe(_ histogram: Histogram, nanoseconds: UInt64, exemplar: ExemplarSource) {
         let identity = SeriesIdentity(histogram)
-        let found = histograms.modify(identity) { batch in
-            batch.observe(nanoseconds, candidate: exemplar) { $0.make() }
+        let index: Int
+        if let known = histogramIndex[identity] {
+            index = known
+        } else {
+            index = histograms.count
+            histogramIndex.insert(index, for: identity)
+            histograms.append(NanosecondObservations(histogram, candidate: ExemplarSource.self))
         }
-        if !found {
-            var batch = NanosecondObservations(histogram, candidate: ExemplarSource.self)
-            batch.observe(nanoseconds, candidate: exemplar) { $0.make() }
-            histograms.insert(batch, for: identity)
-        }
+        histograms[index].observe(nanoseconds, candidate: exemplar) { $0.make() }
     }
 
     /// Adds everything gathered to the series.
     func commit() {
-        counters.forEach { $0.counter.increment(by: $0.count) }
-        histograms.forEach { $0.commit { $0.make() } }
+        for (counter, count) in counters { counter.increment(by: count) }
+        for batch in histograms { batch.commit { $0.make() } }
     }
 }
 

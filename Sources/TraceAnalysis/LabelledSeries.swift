@@ -31,7 +31,7 @@ final class LabelledSeries<Series: AnyObject & Sendable>: Sendable {
         self.cache = Locked([:])
     }
 
-    func series(for span: SpanRecord) -> Series? {
+    func series(for span: some SpanFields) -> Series? {
         if let fixed { return fixed }
         let key = AttributeValuesKey(span, keys: attributeKeys)
         if let cached = cache.withLock({ $0[key] }) { return cached }

@@ -167,7 +167,18 @@ struct SpanTiming: Sendable {
     var startUnixNanoseconds: UInt64
     var durationNanoseconds: UInt64
 
-    init(_ span: SpanRecord) {
+    init(
+        traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, startUnixNanoseconds: UInt64,
+        durationNanoseconds: UInt64
+    ) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.startUnixNanoseconds = startUnixNanoseconds
+        self.durationNanoseconds = durationNanoseconds
+    }
+
+    init(_ span: some SpanFields) {
         traceID = span.traceID
         spanID = span.spanID
         parentSpanID = span.parentSpanID

@@ -11,9 +11,13 @@ struct SpanPlanKey: ProbingKey, Sendable {
     var statusCode: UInt8
 
     init(_ span: SpanRecord) {
-        name = span.name
-        kind = span.kind
-        switch span.status {
+        self.init(name: span.name, kind: span.kind, status: span.status)
+    }
+
+    init(name: String, kind: SpanRecord.Kind, status: SpanRecord.Status) {
+        self.name = name
+        self.kind = kind
+        switch status {
         case .unset: statusCode = 0
         case .ok: statusCode = 1
         case .error: statusCode = 2
@@ -44,8 +48,8 @@ struct PlannedRule: Sendable {
     let condition: SpanMatch?
     let families: [PlannedFamily]
 
-    func record(_ span: SpanRecord, exemplar: ExemplarSource, into observations: some DerivedObservations) {
-        if let condition, !condition.matches(span) { return }
+    func record(_ span: some SpanFields, exemplar: ExemplarSource, into observations: some DerivedObservations) {
+        if let condition, !condition.matches(fields: span) { return }
         for family in families { family.record(span, exemplar: exemplar, into: observations) }
     }
 }
@@ -61,8 +65,8 @@ struct PlannedFamily: Sendable {
     let condition: SpanMatch?
     let series: Series
 
-    func record(_ span: SpanRecord, exemplar: ExemplarSource, into observations: some DerivedObservations) {
-        if let condition, !condition.matches(span) { return }
+    func record(_ span: some SpanFields, exemplar: ExemplarSource, into observations: some DerivedObservations) {
+        if let condition, !condition.matches(fields: span) { return }
         switch series {
         case .counter(let counters):
             if let counter = counters.series(for: span) { observations.increment(counter) }

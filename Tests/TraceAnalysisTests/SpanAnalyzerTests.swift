@@ -73,6 +73,13 @@ func analyzerWorkload(requests: Int) async {
             preparedRegistries.append(preparedRegistry)
         }
 
+        // The fifth: whole blocks as batches, no SpanRecord.
+        let batchRegistry = MetricsRegistry(clock: Self.clock)
+        let batched = try SpanAnalyzer(registry: batchRegistry)
+        for case .spans(let batch) in try LogBatchReader(path: path) { batched.consume(batch) }
+        #expect(batched.spanCount == 200 * 6)
+        preparedRegistries.append(batchRegistry)
+
         #expect(live.spanCount == 200 * 6)
         #expect(replayed.spanCount == live.spanCount)
         for format in [ExpositionFormat.prometheusText, .openMetrics] {
