@@ -24,9 +24,8 @@ enum DerivedMetrics {
         let opened = try files.first.flatMap { (path) throws(CLIError) in try LogInput.firstHeader(path) }
         let created = Double(opened?.openedUnixNanoseconds ?? 0) / 1e9
         let analyzer = try analyzer(createdUnixSeconds: created, path: paths.first ?? "")
-        let summaries = try LogInput.read(files, progress: progress, preparingFor: analyzer) {
-            analyzer.consumePrepared($0)
-        }
+        // A block at a time: no SpanRecord per span (LogBatchReader, SpanAnalyzer.consume(_: SpanBatch)).
+        let summaries = try LogInput.readBatches(files, progress: progress) { analyzer.consume($0) }
         return (analyzer, summaries)
     }
 }

@@ -22,6 +22,18 @@ struct LogFileSummary {
     var damages: [LogDamage] = []
     /// Whether the file ends with the BGZF end-of-file marker (the writer closed it cleanly).
     var sawEndOfFileMarker = false
+
+    mutating func add(_ header: LogFileHeader) {
+        headerCount += 1
+        if resource == nil { resource = header.resource }
+    }
+
+    /// Throws when the file held neither a file header nor a span: then it is not a trace log.
+    func checkIsALog() throws(CLIError) {
+        guard headerCount == 0, spanCount == 0 else { return }
+        let reason = damages.first.map { "no readable block (at offset \($0.offset): \($0.reason))" }
+        throw .notATraceLog(path: path, reason: reason ?? "no file header and no spans")
+    }
 }
 
 /// Turns command-line paths into log files and reads them one after another, in file order.
@@ -100,8 +112,7 @@ enum LogInput {
                 summary.spanCount += 1
                 onSpan(span)
             case .header(let header):
-                summary.headerCount += 1
-                if summary.resource == nil { summary.resource = header.resource }
+                summary.add(header)
             case .droppedSpans(let dropped):
                 summary.droppedSpanCount += dropped.count
             case .damage(let damage):
@@ -114,11 +125,47 @@ enum LogInput {
             }
         }
         summary.sawEndOfFileMarker = reader.sawEndOfFileMarker
-        if summary.headerCount == 0, summary.spanCount == 0 {
-            let reason = summary.damages.first.map { "no readable block (at offset \($0.offset): \($0.reason))" }
-            throw .notATraceLog(path: path, reason: reason ?? "no file header and no spans")
-        }
+        try summary.checkIsALog()
         return summary
+    }
+
+    /// Reads every file behind `paths` in turn a block at a time, handing each block's spans to `onBatch` in
+    /// file order, with a progress bar on a terminal: no `SpanRecord` per span (see `LogBatchReader`).
+    static func readBatches(
+        _ paths: [String], progress mode: ProgressMode, onBatch: (SpanBatch) -> Void
+    ) throws(CLIError) -> [LogFileSummary] {
+        let files = try files(paths)
+        let sizes = files.map { fileSize($0) }
+        let progress = ProgressBar(totalBytes: sizes.reduce(0, +), mode: mode)
+        defer { progress.finish() }
+        var summaries: [LogFileSummary] = []
+        var bytesBefore: Int64 = 0
+        for (path, size) in zip(files, sizes) {
+            if size == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
+            let reader: LogBatchReader
+            do {
+                reader = try LogBatchReader(path: path)
+            } catch {
+                throw .reading(path, error)
+            }
+            var summary = LogFileSummary(path: path, sizeBytes: size)
+            while let entry = reader.next() {
+                switch entry {
+                case .spans(let batch):
+                    summary.spanCount += batch.count
+                    onBatch(batch)
+                case .header(let header): summary.add(header)
+                case .droppedSpans(let dropped): summary.droppedSpanCount += dropped.count
+                case .damage(let damage): summary.damages.append(damage)
+                }
+                progress.update(doneBytes: bytesBefore + reader.offset)
+            }
+            summary.sawEndOfFileMarker = reader.sawEndOfFileMarker
+            try summary.checkIsALog()
+            bytesBefore += size
+            summaries.append(summary)
+        }
+        return summaries
     }
 
     /// The file header `path` starts with, `nil` when the first block holds none; reads one block only.
