@@ -40,7 +40,8 @@ public struct LogMetricsService: Service {
     /// Damaged regions skipped so far (each also counted by the reader; the log stays usable).
     public var damagedRegions: Int { progress.damages }
 
-    /// Reads the logs; without `follow` returns at their end, with `follow` on cancellation or graceful shutdown.
+    /// Reads the logs; without `follow` returns at their end (or when cancelled), with `follow` on cancellation or
+    /// graceful shutdown.
     ///
     /// - Throws: `TraceLogError.cannotOpen` when a file cannot be opened.
     public func run() async throws {
@@ -54,7 +55,27 @@ public struct LogMetricsService: Service {
                 }
             }
         } else {
-            for path in paths { try await feed(LogEntries(path: path, preparingFor: analyzer)) }
+            for path in paths { try await feedBatches(path) }
+        }
+    }
+
+    /// A whole file a block at a time (`LogBatchReader`, `SpanAnalyzer.consume(_: SpanBatch)`): no `SpanRecord`
+    /// per span.
+    private func feedBatches(_ path: String) async throws {
+        let reader = try LogBatchReader(path: path)
+        while let entry = reader.next() {
+            switch entry {
+            case .spans(let batch):
+                analyzer.consume(batch)
+                progress.addSpans(batch.count)
+            case .damage:
+                progress.addDamage()
+            case .header, .droppedSpans:
+                break
+            }
+            // Reading is synchronous file I/O on this task: give the HTTP server's tasks a turn after each block.
+            await Task.yield()
+            if Task.isCancelled { return }
         }
     }
 
