@@ -8,9 +8,9 @@ import TraceLog
 /// Replays trace logs into a ``SpanAnalyzer`` so their derived metrics can be served; with `follow`, keeps reading
 /// each log as its writer seals new blocks, until graceful shutdown.
 ///
-/// Files are read one after another, each in the order its spans finished (what self time needs), with the
-/// analyzer's order-independent work done on the reader's decoding threads; with `follow` each file is followed
-/// on its own (also across rotation). `tracekit serve` runs it beside a ``MetricsServer`` on the same registry.
+/// Without `follow`, files are read one after another, each in the order its spans finished (what self time
+/// needs), a block at a time (`LogBatchReader`, no `SpanRecord` per span); with `follow` each file is followed on
+/// its own, span by span (also across rotation). `tracekit serve` runs it beside a ``MetricsServer`` on the same registry.
 ///
 /// ```swift
 /// let registry = MetricsRegistry()
