@@ -2,23 +2,31 @@
 
 import TraceKit
 
-/// What is left of a condition once a span's name, kind and status are known.
+/// What is left of a condition once a span's name, kind and status are known (and, for a span of a batch, the
+/// keys of its attributes).
 enum PartialMatch {
     case always
     case never
     case depends(SpanMatch)
 
-    init(_ match: SpanMatch, key: SpanPlanKey) {
+    init(_ match: SpanMatch, key: SpanPlanKey, attributeKeys: Set<String>? = nil) {
         switch match {
         case .any: self = .always
         case .spanName(let name): self = name == key.name ? .always : .never
         case .kind(let kind): self = kind == key.kind ? .always : .never
         case .isError: self = key.isError ? .always : .never
-        case .hasAttribute, .attribute: self = .depends(match)
+        case .hasAttribute(let name):
+            if let attributeKeys {
+                self = attributeKeys.contains(name) ? .always : .never
+            } else {
+                self = .depends(match)
+            }
+        case .attribute(let name, _):
+            self = attributeKeys.map { $0.contains(name) } == false ? .never : .depends(match)
         case .all(let conditions):
             var left: [SpanMatch] = []
             for condition in conditions {
-                switch PartialMatch(condition, key: key) {
+                switch PartialMatch(condition, key: key, attributeKeys: attributeKeys) {
                 case .never:
                     self = .never
                     return
@@ -30,7 +38,7 @@ enum PartialMatch {
         case .anyOf(let conditions):
             var left: [SpanMatch] = []
             for condition in conditions {
-                switch PartialMatch(condition, key: key) {
+                switch PartialMatch(condition, key: key, attributeKeys: attributeKeys) {
                 case .always:
                     self = .always
                     return

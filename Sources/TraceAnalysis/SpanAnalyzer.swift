@@ -138,6 +138,12 @@ public final class SpanAnalyzer: SplitSpanSink {
         let plans = batch.shapes.map { shape in
             plan(for: SpanPlanKey(name: shape.name, kind: shape.kind, status: shape.status))
         }
+        // A shape also fixes which attributes its spans have: rules that test for one are decided per shape.
+        let shapeRules = zip(batch.shapes, plans).map { shape, plan in
+            let key = SpanPlanKey(name: shape.name, kind: shape.kind, status: shape.status)
+            return plan.rules.compactMap { $0.narrowed(to: key, attributeKeys: Set(shape.keys)) }
+        }
+        analyzed.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
         let observations = BatchedObservations()
         defer { observations.commit() }
         batch.values.withUnsafeBufferPointer { values in
@@ -150,7 +156,8 @@ public final class SpanAnalyzer: SplitSpanSink {
                     durationNanoseconds: batch.durationNanoseconds[index])
             }
             for index in 0..<batch.count {
-                deriveIgnoringOrder(span(index), plan: plans[Int(batch.shapeIndexes[index])], into: observations)
+                let shape = Int(batch.shapeIndexes[index])
+                derive(span(index), generic: plans[shape].generic, rules: shapeRules[shape], into: observations)
             }
             guard spanMetrics != nil else { return }
             var selfTimes = [UInt64](repeating: 0, count: batch.count)
@@ -190,12 +197,20 @@ public final class SpanAnalyzer: SplitSpanSink {
         _ span: some SpanFields, plan: SpanPlan, into observations: some DerivedObservations
     ) {
         analyzed.wrappingAdd(1, ordering: .relaxed)
+        derive(span, generic: plan.generic, rules: plan.rules, into: observations)
+    }
+
+    /// The counters and histograms of one span: the generic families, then `rules`.
+    private func derive(
+        _ span: some SpanFields, generic: LabelledSeries<GenericSpanMetrics.Handles>?, rules: [PlannedRule],
+        into observations: some DerivedObservations
+    ) {
         let exemplar = ExemplarSource(span: span, enabled: configuration.exemplars)
-        if let handles = plan.generic?.series(for: span) {
+        if let handles = generic?.series(for: span) {
             observations.increment(handles.calls)
             observations.observe(handles.duration, nanoseconds: span.durationNanoseconds, exemplar: exemplar)
         }
-        for rule in plan.rules { rule.record(span, exemplar: exemplar, into: observations) }
+        for rule in rules { rule.record(span, exemplar: exemplar, into: observations) }
     }
 
     private func observeSelfTime(

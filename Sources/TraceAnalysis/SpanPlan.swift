@@ -48,6 +48,25 @@ struct PlannedRule: Sendable {
     let condition: SpanMatch?
     let families: [PlannedFamily]
 
+    /// This rule for spans that also have exactly `attributeKeys`: conditions on attribute presence decided,
+    /// families that cannot apply dropped; nil when the rule cannot apply.
+    func narrowed(to key: SpanPlanKey, attributeKeys: Set<String>) -> PlannedRule? {
+        func narrow(_ condition: SpanMatch?) -> SpanMatch?? {
+            guard let condition else { return .some(nil) }
+            switch PartialMatch(condition, key: key, attributeKeys: attributeKeys) {
+            case .never: return nil
+            case .always: return .some(nil)
+            case .depends(let rest): return .some(rest)
+            }
+        }
+        guard let ruleCondition = narrow(condition) else { return nil }
+        let kept = families.compactMap { family -> PlannedFamily? in
+            guard let familyCondition = narrow(family.condition) else { return nil }
+            return PlannedFamily(condition: familyCondition, series: family.series)
+        }
+        return kept.isEmpty ? nil : PlannedRule(condition: ruleCondition, families: kept)
+    }
+
     func record(_ span: some SpanFields, exemplar: ExemplarSource, into observations: some DerivedObservations) {
         if let condition, !condition.matches(fields: span) { return }
         for family in families { family.record(span, exemplar: exemplar, into: observations) }
