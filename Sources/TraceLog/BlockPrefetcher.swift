@@ -9,36 +9,6 @@ import TraceSync
     import Musl
 #endif
 
-/// What a block decodes to for a reader: `LogEntry`s, or `LogBatchEntry`s with the spans as one batch.
-protocol DecodedBlockEntry {
-    /// Decodes `payload` and appends its entries; on malformed data throws after appending what came before.
-    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [Self]) throws(PayloadError)
-    /// A damaged region (the enums' `damage` case).
-    static func damage(_ damage: LogDamage) -> Self
-    /// Hands the spans among `entries` to `preparer` (see `LogReader(path:preparingFor:)`).
-    static func prepare(_ entries: [Self], for preparer: any SplitSpanSink)
-}
-
-extension LogEntry: DecodedBlockEntry {
-    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [LogEntry]) throws(PayloadError) {
-        try BlockDecoder.decode(payload, into: &entries)
-    }
-
-    static func prepare(_ entries: [LogEntry], for preparer: any SplitSpanSink) {
-        LogReader.prepare(entries, for: preparer)
-    }
-}
-
-extension LogBatchEntry: DecodedBlockEntry {
-    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [LogBatchEntry]) throws(PayloadError) {
-        try BlockDecoder.decodeBatches(payload, into: &entries)
-    }
-
-    static func prepare(_ entries: [LogBatchEntry], for preparer: any SplitSpanSink) {
-        for case .spans(let batch) in entries { preparer.prepare(contentsOf: batch.records) }
-    }
-}
-
 /// The entries of one block (or one damaged region), as read ahead.
 struct BlockBatch<Entry: DecodedBlockEntry> {
     var entries: [Entry]
@@ -192,18 +162,8 @@ final class BlockPrefetcher<Entry: DecodedBlockEntry>: @unchecked Sendable {
             pthread_mutex_unlock(mutex)
 
             var entries: [Entry] = []
-            let failure: PayloadError? = item.payload.withUnsafeBytes { raw in
-                do throws(PayloadError) {
-                    try Entry.decode(raw, into: &entries)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure {
-                let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
-                entries.append(
-                    Entry.damage(LogDamage(path: path, offset: item.offset, length: Int64(item.size), reason: reason)))
+            item.payload.withUnsafeBytes { raw in
+                Entry.decodeBlock(raw, offset: item.offset, size: item.size, path: path, into: &entries)
             }
             if let preparer { Entry.prepare(entries, for: preparer) }
             let batch = BlockBatch(

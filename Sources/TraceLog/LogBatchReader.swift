@@ -83,30 +83,10 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
                 continue
             }
             guard let scanner else { return nil }
-            defer { nextOffset = scanner.offset }
-            switch scanner.next() {
-            case .block(let offset, let size, let payloadLength):
-                let failure: PayloadError? = scanner.inflater.payload.withUnsafeBytes { raw in
-                    do throws(PayloadError) {
-                        try BlockDecoder.decodeBatches(
-                            UnsafeRawBufferPointer(rebasing: raw[0..<payloadLength]), into: &pending)
-                        return nil
-                    } catch {
-                        return error
-                    }
-                }
-                if let failure {
-                    let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
-                    pending.append(
-                        .damage(LogDamage(path: path, offset: offset, length: Int64(size), reason: reason)))
-                }
-                sawEndOfFileMarker = payloadLength == 0
-            case .damage(let offset, let length, let reason):
-                pending.append(.damage(LogDamage(path: path, offset: offset, length: length, reason: reason)))
-                sawEndOfFileMarker = false
-            case .end:
-                return nil
-            }
+            guard let isMarker = LogBatchEntry.readStep(scanner, path: path, waitForGrowth: false, into: &pending)
+            else { return nil }
+            sawEndOfFileMarker = isMarker
+            nextOffset = scanner.offset
         }
     }
 }

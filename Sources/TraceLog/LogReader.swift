@@ -125,62 +125,24 @@ public final class LogReader: Sequence, IteratorProtocol {
             if let prefetcher {
                 guard let batch = prefetcher.next() else { return nil }
                 pending = batch.entries
-                if preparesOnCaller, let preparer { Self.prepare(pending, for: preparer) }
+                if preparesOnCaller, let preparer { LogEntry.prepare(pending, for: preparer) }
                 sawEndOfFileMarker = batch.isEndOfFileMarker
                 nextOffset = batch.nextOffset
                 continue
             }
             guard let scanner else { return nil }
-            guard let isMarker = Self.readStep(scanner, path: path, waitForGrowth: follow, into: &pending) else {
+            guard let isMarker = LogEntry.readStep(scanner, path: path, waitForGrowth: follow, into: &pending) else {
                 if follow, moveToRotatedFile() { continue }
                 return nil
             }
-            if let preparer { Self.prepare(pending, for: preparer) }
+            if let preparer { LogEntry.prepare(pending, for: preparer) }
             sawEndOfFileMarker = isMarker
             nextOffset = scanner.offset
         }
     }
 
-    /// Reads one block or damaged region into `entries`; returns whether it was the end-of-file marker, or `nil`
-    /// at the end of the file.
-    static func readStep(
-        _ scanner: BlockScanner, path: String, waitForGrowth: Bool, into entries: inout [LogEntry]
-    ) -> Bool? {
-        switch scanner.next(waitForGrowth: waitForGrowth) {
-        case .block(let offset, let size, let payloadLength):
-            let failure: PayloadError? = scanner.inflater.payload.withUnsafeBytes { raw in
-                do throws(PayloadError) {
-                    try BlockDecoder.decode(UnsafeRawBufferPointer(rebasing: raw[0..<payloadLength]), into: &entries)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure {
-                let reason = "malformed payload at byte \(failure.position): \(failure.reason)"
-                entries.append(.damage(LogDamage(path: path, offset: offset, length: Int64(size), reason: reason)))
-            }
-            return payloadLength == 0
-        case .damage(let offset, let length, let reason):
-            entries.append(.damage(LogDamage(path: path, offset: offset, length: length, reason: reason)))
-            return false
-        case .end:
-            return nil
-        }
-    }
-
     /// Processors online (at least 1).
     static let processorCount = Swift.max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-
-    /// Passes the spans among `entries` to `preparer`.
-    static func prepare(_ entries: [LogEntry], for preparer: any SplitSpanSink) {
-        var spans: [SpanRecord] = []
-        spans.reserveCapacity(entries.count)
-        for entry in entries {
-            if case .span(let span) = entry { spans.append(span) }
-        }
-        preparer.prepare(contentsOf: spans)
-    }
 
     /// After catching up in follow mode: if our file was rotated away, continue with the file rotated after it
     /// (or with the live file), so no rotated file is skipped even when several rotations happened meanwhile.
