@@ -27,6 +27,21 @@ struct AttributeValuesKey: Hashable, Sendable {
         }
     }
 
+    /// The values in `values` at `first` plus each slot (nil slots: no value), for a span of a batch whose shape
+    /// gave the slots.
+    @inline(__always)
+    init(slots: [Int?], values: UnsafeBufferPointer<AttributeValue>, first: Int) {
+        for (position, slot) in slots.enumerated() {
+            let found = slot.map { values[first + $0] }
+            switch position {
+            case 0: self.first = found
+            case 1: second = found
+            case 2: third = found
+            default: more.append(found)
+            }
+        }
+    }
+
     subscript(position: Int) -> AttributeValue? {
         switch position {
         case 0: return first

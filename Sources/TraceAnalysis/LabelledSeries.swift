@@ -33,7 +33,18 @@ final class LabelledSeries<Series: AnyObject & Sendable>: Sendable {
 
     func series(for span: some SpanFields) -> Series? {
         if let fixed { return fixed }
-        let key = AttributeValuesKey(span, keys: attributeKeys)
+        return series(for: AttributeValuesKey(span, keys: attributeKeys))
+    }
+
+    /// Where the spans of `shape` keep the value of each attribute label: the slot of the first of its keys the
+    /// shape has, nil when it has none (the label then takes its fallback).
+    func slots(in shape: SpanBatch.Shape) -> [Int?] {
+        attributeKeys.map { candidates in candidates.lazy.compactMap(shape.slot(of:)).first }
+    }
+
+    /// The series whose attribute labels take the values in `key` (nil: the fallback).
+    func series(for key: AttributeValuesKey) -> Series? {
+        if let fixed { return fixed }
         if let cached = cache.withLock({ $0[key] }) { return cached }
         var values: [String] = []
         values.reserveCapacity(labels.count)

@@ -34,12 +34,9 @@ struct NanosecondObservations<Candidate> {
         counts[index] &+= 1
         sumNanoseconds &+= nanoseconds
         if let current = slowest[index] {
-            // Compared as seconds, as the histogram compares its exemplars: durations over 2^53 ns (104 days)
-            // that differ by a few nanoseconds tie there, and must tie here.
-            let seconds = Double(nanoseconds) / 1_000_000_000
-            let currentSeconds = Double(current.nanoseconds) / 1_000_000_000
-            if seconds < currentSeconds { return }
-            if seconds == currentSeconds {
+            let order = Self.order(nanoseconds, current.nanoseconds)
+            if order < 0 { return }
+            if order == 0 {
                 guard let new = exemplar(candidate) else { return }
                 if let old = exemplar(current.candidate),
                     !new.labelValues.lexicographicallyPrecedes(old.labelValues)
@@ -49,6 +46,17 @@ struct NanosecondObservations<Candidate> {
             }
         }
         slowest[index] = (nanoseconds, candidate)
+    }
+
+    /// How `one` compares with `other` as the histogram compares exemplars, in seconds (-1, 0, 1). Below 2^43 ns
+    /// (2.4 hours) distinct integers stay distinct after dividing by 1e9, so the integers decide; above, durations
+    /// a few nanoseconds apart can divide to the same seconds, and must tie as they do in the histogram.
+    @inline(__always)
+    static func order(_ one: UInt64, _ other: UInt64) -> Int {
+        if one | other < 1 << 43 { return one < other ? -1 : (one == other ? 0 : 1) }
+        let seconds = Double(one) / 1_000_000_000
+        let otherSeconds = Double(other) / 1_000_000_000
+        return seconds < otherSeconds ? -1 : (seconds == otherSeconds ? 0 : 1)
     }
 
     /// Adds everything observed to the histogram.

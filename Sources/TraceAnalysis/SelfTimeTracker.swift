@@ -102,30 +102,40 @@ public struct SelfTimeTracker: Sendable {
         return selfTime
     }
 
+    /// Whether any child interval waits for its parent.
+    var hasWaitingChildren: Bool { waiting.count > 0 }
+
+    /// Removes the intervals of the children waiting for span `spanID` of `traceID`, appending them to
+    /// `intervals`; what `selfTimeNanoseconds(of:)` does first, for a caller that adds children of its own.
+    mutating func takeWaitingIntervals(
+        traceID: TraceID, spanID: SpanID, into intervals: inout [NanosecondInterval]
+    ) {
+        guard let children = waiting.removeValue(for: ParentKey(traceID: traceID, spanID: spanID)) else { return }
+        pendingChildIntervalCount -= children.count
+        intervals.append(children.first)
+        if children.count > 1 { intervals.append(children.second) }
+        if children.count > 2 { intervals.append(children.third) }
+        intervals.append(contentsOf: children.more)
+    }
+
+    /// Remembers a child's interval until its parent, span `parentSpanID` of `traceID`, arrives; what
+    /// `selfTimeNanoseconds(of:)` does last. Evicts the oldest waiting groups beyond the limit.
+    mutating func rememberChild(_ interval: NanosecondInterval, traceID: TraceID, parentSpanID: SpanID) {
+        remember(interval, under: ParentKey(traceID: traceID, spanID: parentSpanID))
+    }
+
     /// The span's duration minus the part its children cover; no allocation for one or two children.
     private static func selfTime(of span: SpanTiming, children: WaitingChildren) -> UInt64 {
-        let parent = span.interval
-        func clipped(_ child: NanosecondInterval) -> NanosecondInterval {
-            NanosecondInterval(start: max(child.start, parent.start), end: min(child.end, parent.end))
-        }
+        let start = span.startUnixNanoseconds
         let duration = span.durationNanoseconds
         switch children.count {
-        case 1:
-            let child = clipped(children.first)
-            return duration - min(child.end > child.start ? child.end - child.start : 0, duration)
+        case 1: return IntervalCoverage.selfTime(parentStart: start, parentDuration: duration, child: children.first)
         case 2:
-            let one = clipped(children.first)
-            let two = clipped(children.second)
-            let lengthOne = one.end > one.start ? one.end - one.start : 0
-            let lengthTwo = two.end > two.start ? two.end - two.start : 0
-            let overlapStart = max(one.start, two.start)
-            let overlapEnd = min(one.end, two.end)
-            let overlap = lengthOne > 0 && lengthTwo > 0 && overlapEnd > overlapStart ? overlapEnd - overlapStart : 0
-            return duration - min(lengthOne - overlap + lengthTwo, duration)
+            return IntervalCoverage.selfTime(
+                parentStart: start, parentDuration: duration, children: children.first, children.second)
         default:
             var intervals = children.intervals
-            return IntervalCoverage.selfTime(
-                parentStart: span.startUnixNanoseconds, parentDuration: duration, children: &intervals)
+            return IntervalCoverage.selfTime(parentStart: start, parentDuration: duration, children: &intervals)
         }
     }
 

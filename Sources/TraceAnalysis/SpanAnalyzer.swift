@@ -135,50 +135,26 @@ public final class SpanAnalyzer: SplitSpanSink {
     /// ```
     public func consume(_ batch: SpanBatch) {
         guard batch.count > 0 else { return }
-        let plans = batch.shapes.map { shape in
-            plan(for: SpanPlanKey(name: shape.name, kind: shape.kind, status: shape.status))
-        }
-        // A shape also fixes which attributes its spans have: rules that test for one are decided per shape.
-        let shapeRules = zip(batch.shapes, plans).map { shape, plan in
-            let key = SpanPlanKey(name: shape.name, kind: shape.kind, status: shape.status)
-            return plan.rules.compactMap { $0.narrowed(to: key, attributeKeys: Set(shape.keys)) }
-        }
         analyzed.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
-        let observations = BatchedObservations()
-        defer { observations.commit() }
-        batch.values.withUnsafeBufferPointer { values in
-            func span(_ index: Int) -> BatchSpan {
-                BatchSpan(
-                    shape: batch.shapes[Int(batch.shapeIndexes[index])], values: values,
-                    firstValue: Int(batch.valueStarts[index]), traceID: batch.traceIDs[index],
-                    spanID: batch.spanIDs[index], parentSpanID: batch.parentSpanIDs[index],
-                    startUnixNanoseconds: batch.startUnixNanoseconds[index],
-                    durationNanoseconds: batch.durationNanoseconds[index])
-            }
-            for index in 0..<batch.count {
-                let shape = Int(batch.shapeIndexes[index])
-                derive(span(index), generic: plans[shape].generic, rules: shapeRules[shape], into: observations)
-            }
-            guard spanMetrics != nil else { return }
-            var selfTimes = [UInt64](repeating: 0, count: batch.count)
-            ordered.withLock { state in
-                for index in 0..<batch.count {
-                    let timing = SpanTiming(
-                        traceID: batch.traceIDs[index], spanID: batch.spanIDs[index],
-                        parentSpanID: batch.parentSpanIDs[index],
-                        startUnixNanoseconds: batch.startUnixNanoseconds[index],
-                        durationNanoseconds: batch.durationNanoseconds[index])
-                    selfTimes[index] = state.tracker.selfTimeNanoseconds(of: timing)
-                }
-            }
-            for index in 0..<batch.count {
-                let span = span(index)
-                guard let handles = plans[Int(batch.shapeIndexes[index])].generic?.series(for: span) else { continue }
-                observations.observe(
-                    handles.selfTime, nanoseconds: selfTimes[index],
-                    exemplar: ExemplarSource(span: span, enabled: configuration.exemplars))
-            }
+        var derivation = BatchDerivation(batch, exemplars: configuration.exemplars)
+        for shape in batch.shapes {
+            let key = SpanPlanKey(name: shape.name, kind: shape.kind, status: shape.status)
+            let plan = plan(for: key)
+            // A shape also fixes which attributes its spans have: rules that test for one are decided per shape.
+            let attributeKeys = Set(shape.keys)
+            let rules = plan.rules.compactMap { $0.narrowed(to: key, attributeKeys: attributeKeys) }
+            derivation.addShape(shape, plan: plan, rules: rules)
         }
+        var selfTimes: [UInt64]?
+        if spanMetrics != nil {
+            var nanoseconds: [UInt64] = []
+            ordered.withLock { state in
+                state.batchSelfTimes.compute(batch, tracker: &state.tracker, into: &nanoseconds)
+            }
+            selfTimes = nanoseconds
+        }
+        derivation.derive(selfTimes: selfTimes)
+        derivation.commit()
     }
 
     /// Derives the metrics of every span in `spans`.
@@ -257,6 +233,8 @@ struct OrderedState: Sendable {
     var plans = ProbingTable<SpanPlanKey, SpanPlan>()
     /// The budget epoch `plans` belongs to.
     var epoch = 0
+    /// Links children to parents within a batch for `consume(_: SpanBatch)`; kept to reuse its tables.
+    var batchSelfTimes = BatchSelfTimes()
 }
 
 /// Makes a span's trace id / span id exemplar on demand: formatting ids is costly and most observations do not
@@ -268,9 +246,14 @@ struct ExemplarSource {
     let enabled: Bool
 
     init(span: some SpanFields, enabled: Bool) {
-        traceID = span.traceID
-        spanID = span.spanID
-        endUnixNanoseconds = span.endUnixNanoseconds
+        self.init(
+            traceID: span.traceID, spanID: span.spanID, endUnixNanoseconds: span.endUnixNanoseconds, enabled: enabled)
+    }
+
+    init(traceID: TraceID, spanID: SpanID, endUnixNanoseconds: UInt64, enabled: Bool) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.endUnixNanoseconds = endUnixNanoseconds
         self.enabled = enabled
     }
 

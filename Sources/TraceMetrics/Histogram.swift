@@ -21,8 +21,11 @@ public final class Histogram: @unchecked Sendable {
     public let upperBounds: [Double]
     let boundCount: Int
     /// `bounds` holds the finite bounds then +Inf up to this power of two.
-    let paddedCount: Int
+    package let paddedCount: Int
     let bounds: UnsafeMutablePointer<Double>
+    /// Per finite bound, the fewest whole nanoseconds that lie above it as seconds (`Double(n) / 1e9 > bound`),
+    /// then `UInt64.max` up to `paddedCount`: `bucketIndex(nanoseconds:)` searches these as integers.
+    package let nanosecondCeilings: UnsafeMutablePointer<UInt64>
     /// Non-cumulative counts, one per finite bound plus one for `+Inf`.
     let counts: UnsafeMutablePointer<Atomic<Int>>
     let sumBits = Atomic<UInt64>(0)
@@ -44,6 +47,9 @@ public final class Histogram: @unchecked Sendable {
         bounds = UnsafeMutablePointer<Double>.allocate(capacity: padded)
         bounds.initialize(from: upperBounds, count: upperBounds.count)
         (bounds + upperBounds.count).initialize(repeating: .infinity, count: padded - upperBounds.count)
+        nanosecondCeilings = UnsafeMutablePointer<UInt64>.allocate(capacity: padded)
+        nanosecondCeilings.initialize(repeating: .max, count: padded)
+        for (index, bound) in upperBounds.enumerated() { nanosecondCeilings[index] = Self.nanosecondCeiling(bound) }
         counts = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: upperBounds.count + 1)
         for index in 0...upperBounds.count {
             (counts + index).initialize(to: Atomic<Int>(0))
@@ -62,6 +68,8 @@ public final class Histogram: @unchecked Sendable {
         exemplarFloors.deallocate()
         bounds.deinitialize(count: paddedCount)
         bounds.deallocate()
+        nanosecondCeilings.deinitialize(count: paddedCount)
+        nanosecondCeilings.deallocate()
     }
 
     /// Records one observation.
@@ -96,8 +104,7 @@ public final class Histogram: @unchecked Sendable {
     /// latency.observe(nanoseconds: span.durationNanoseconds, exemplar: try? Exemplar(traceID: t, spanID: s))
     /// ```
     public func observe(nanoseconds: UInt64, exemplar: @autoclosure () -> Exemplar?) {
-        let seconds = Double(nanoseconds) / 1_000_000_000
-        let index = bucketIndex(seconds)
+        let index = bucketIndex(nanoseconds: nanoseconds)
         counts[index].wrappingAdd(1, ordering: .relaxed)
         sumNanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
         offerExemplar(bucket: index, nanoseconds: nanoseconds, exemplar: exemplar)
@@ -106,9 +113,43 @@ public final class Histogram: @unchecked Sendable {
     /// The number of buckets, `+Inf` included.
     package var bucketCount: Int { boundCount + 1 }
 
-    /// The bucket a duration in nanoseconds falls into, as `observe(nanoseconds:exemplar:)` would put it.
+    /// The bucket a duration in nanoseconds falls into: the one `Double(nanoseconds) / 1e9` seconds falls into,
+    /// found by comparing integers against `nanosecondCeilings`.
+    @inline(__always)
     package func bucketIndex(nanoseconds: UInt64) -> Int {
-        bucketIndex(Double(nanoseconds) / 1_000_000_000)
+        // The padding ceilings are UInt64.max, which only UInt64.max itself reaches: it takes the exact path.
+        guard nanoseconds != .max else { return bucketIndex(Double(nanoseconds) / 1_000_000_000) }
+        var position = 0
+        var step = paddedCount >> 1
+        while step > 0 {
+            position &+= nanosecondCeilings[position &+ step &- 1] <= nanoseconds ? step : 0
+            step >>= 1
+        }
+        return position
+    }
+
+    /// The fewest whole nanoseconds `n` with `Double(n) / 1e9 > bound` (`UInt64.max` when no `n` below it is):
+    /// the nanoseconds `bucketIndex(nanoseconds:)` puts above `bound`, exactly as the division would.
+    static func nanosecondCeiling(_ bound: Double) -> UInt64 {
+        func above(_ nanoseconds: UInt64) -> Bool { Double(nanoseconds) / 1_000_000_000 > bound }
+        if above(0) { return 0 }
+        if !above(.max) { return .max }
+        // Now above(low) is false and above(high) true. Start from the product's neighbourhood: a few steps.
+        var low: UInt64 = 0
+        var high: UInt64 = .max
+        let guess = bound * 1_000_000_000
+        if guess >= 0, guess < 18_446_744_073_709_549_568 {
+            let center = UInt64(guess)
+            let near = center > 4_096 ? center - 4_096 : 0
+            let far = center < UInt64.max - 4_096 ? center + 4_096 : .max
+            if !above(near) { low = near }
+            if above(far) { high = far }
+        }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2
+            if above(middle) { high = middle } else { low = middle }
+        }
+        return high
     }
 
     /// Adds observations counted elsewhere: `bucketCounts` per bucket (non-cumulative, `bucketCount` of them) and

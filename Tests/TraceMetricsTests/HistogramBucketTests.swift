@@ -23,6 +23,36 @@ struct HistogramBucketTests {
         #expect(histogram.bucketIndex(.nan) == bounds.count)
     }
 
+    @Test("nanoseconds land where their value in seconds lands, compared as integers")
+    func nanosecondSearchMatchesTheDivision() {
+        // Bounds that are not whole nanoseconds, ones that are, negative ones, and ones past 2^53 ns (where
+        // doubles are coarser than a nanosecond and many integers divide to the same seconds).
+        let boundSets: [[Double]] = [
+            [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+            [-1, 0, 1e-9, 1.5e-9, 3e-9],
+            [1e-7, 0.1 + 0.2, 1.0 / 3, 2e6, 9_007_199.254_740_993, 1e10, 1.8446744073709552e10, 1e300],
+            [],
+        ]
+        var random = SystemRandomNumberGenerator()
+        for bounds in boundSets {
+            let histogram = Histogram(upperBounds: bounds)
+            var values: [UInt64] = [0, 1, 2, .max, .max - 1, 1 << 53, (1 << 53) + 1, (1 << 63) + 12_345]
+            for bound in bounds where bound > -1 {
+                let ceiling = Histogram.nanosecondCeiling(bound)
+                values += [ceiling, ceiling &- 1, ceiling &+ 1, ceiling &- 2_048, ceiling &+ 2_048]
+            }
+            for _ in 0..<2_000 {
+                values.append(UInt64.random(in: 0...(1 << UInt64.random(in: 1...63)), using: &random))
+            }
+            for value in values {
+                let seconds = Double(value) / 1_000_000_000
+                #expect(
+                    histogram.bucketIndex(nanoseconds: value) == Self.expectedIndex(seconds, bounds),
+                    "\(value) ns against \(bounds)")
+            }
+        }
+    }
+
     @Test("a value equal to a bound is counted in that bound's bucket")
     func valueOnBoundCountsInThatBucket() throws {
         let registry = MetricsRegistry()
