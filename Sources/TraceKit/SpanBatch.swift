@@ -171,6 +171,39 @@ public struct SpanBatch: Sendable {
         return shapes.count - 1
     }
 
+    /// Appends the columns of several spans at once, as a decoder builds them: `valueStarts` count from the start
+    /// of `values`, and `shapeIndexes` are already indexes into this batch's `shapes`; `extras` are keyed by span
+    /// index among the new spans. An empty batch adopts the arrays without copying them.
+    package mutating func appendColumns(
+        traceIDs: [TraceID], spanIDs: [SpanID], parentSpanIDs: [SpanID?], startUnixNanoseconds: [UInt64],
+        durationNanoseconds: [UInt64], shapeIndexes: [Int32], valueStarts: [Int32], values: [AttributeValue],
+        extras: [Int: Extra]
+    ) {
+        guard count > 0 else {
+            self.traceIDs = traceIDs
+            self.spanIDs = spanIDs
+            self.parentSpanIDs = parentSpanIDs
+            self.startUnixNanoseconds = startUnixNanoseconds
+            self.durationNanoseconds = durationNanoseconds
+            self.shapeIndexes = shapeIndexes
+            self.valueStarts = valueStarts
+            self.values = values
+            self.extras = extras
+            return
+        }
+        let firstSpan = count
+        let firstValue = Int32(truncatingIfNeeded: self.values.count)
+        self.traceIDs += traceIDs
+        self.spanIDs += spanIDs
+        self.parentSpanIDs += parentSpanIDs
+        self.startUnixNanoseconds += startUnixNanoseconds
+        self.durationNanoseconds += durationNanoseconds
+        self.shapeIndexes += shapeIndexes
+        self.valueStarts += valueStarts.map { $0 &+ firstValue }
+        self.values += values
+        for (index, extra) in extras { self.extras[firstSpan + index] = extra }
+    }
+
     /// Records the extra fields of the span just appended.
     package mutating func setExtraOfLastSpan(_ extra: Extra) {
         extras[count - 1] = extra

@@ -11,7 +11,8 @@ extension BlockDecoder {
         let status: SpanRecord.Status
         let hasEvents: Bool
         let hasLimitCounts: Bool
-        var slots: [Slot]
+        // Unchecked: set while the record's columns are bound, then only read, by the one thread decoding it.
+        @exclusivity(unchecked) var slots: [Slot]
         /// Whether the slots' keys are distinct (then the attributes are adopted as they are).
         let distinctKeys: Bool
         /// With repeated keys: per slot, the attribute it sets (a repeated key keeps its first position and
@@ -19,7 +20,7 @@ extension BlockDecoder {
         let outputPositions: [Int]
         let outputCount: Int
         /// Where this shape's slots start in the per-record `lastStrings`.
-        var firstSlot = 0
+        @exclusivity(unchecked) var firstSlot = 0
 
         init(
             name: String, kind: SpanRecord.Kind, status: SpanRecord.Status, hasEvents: Bool, hasLimitCounts: Bool,
@@ -68,7 +69,11 @@ extension BlockDecoder {
     mutating func readSpanColumns(_ record: inout PayloadReader, into batch: inout SpanBatch) throws(PayloadError) {
         var sink = BatchSink(batch: batch)
         batch = SpanBatch()
-        defer { batch = sink.batch }
+        defer {
+            // Also when the record turns out damaged: the spans before the damage are kept, as for records.
+            sink.finish()
+            batch = sink.batch
+        }
         try readSpanColumns(&record, sink: &sink)
     }
 
@@ -142,45 +147,56 @@ extension BlockDecoder {
         var pending = ChildExtents(capacity: 256)
         var previousCounter: UInt64 = 0
         var previousEnd: UInt64 = 0
+        // The fixed columns as local variables: read once or more per span, they stay out of the array.
+        var flagsColumn = fixed[SpanColumn.flags]
+        var shapeColumn = fixed[SpanColumn.shape]
+        var spanIDColumn = fixed[SpanColumn.spanID]
+        var traceIDColumn = fixed[SpanColumn.traceID]
+        var parentIDColumn = fixed[SpanColumn.parentID]
+        var leadColumn = fixed[SpanColumn.leadClass]
+        var trailColumn = fixed[SpanColumn.trailClass]
+        var gapColumn = fixed[SpanColumn.gapClass]
+        var durationColumn = fixed[SpanColumn.durationClass]
+        var extraColumn = fixed[SpanColumn.extra]
         sink.begin(spanCount: count, shapes: shapes)
         for _ in 0..<count {
-            let flags = try fixed[SpanColumn.flags].readByte()
+            let flags = try flagsColumn.readByte()
             guard flags & ~SpanColumn.Flag.known == 0 else {
-                throw PayloadError(position: fixed[SpanColumn.flags].position, reason: "unknown span flags \(flags)")
+                throw PayloadError(position: flagsColumn.position, reason: "unknown span flags \(flags)")
             }
-            let shapeIndex = try fixed[SpanColumn.shape].readVarint()
+            let shapeIndex = try shapeColumn.readVarint()
             guard shapeIndex < UInt64(shapes.count) else {
-                throw PayloadError(position: fixed[SpanColumn.shape].position, reason: "shape \(shapeIndex) unknown")
+                throw PayloadError(position: shapeColumn.position, reason: "shape \(shapeIndex) unknown")
             }
             let shape = shapes[Int(shapeIndex)]
             var counterFlags = SpanColumn.Flag.spanIsCounter | SpanColumn.Flag.traceIsCounter
             if flags & SpanColumn.Flag.hasParent != 0 { counterFlags |= SpanColumn.Flag.parentIsCounter }
             if flags & counterFlags != 0 && identifiers == nil {
                 throw PayloadError(
-                    position: fixed[SpanColumn.flags].position, reason: "counter-coded id in a block without id keys")
+                    position: flagsColumn.position, reason: "counter-coded id in a block without id keys")
             }
             let spanID: SpanID
             if flags & SpanColumn.Flag.spanIsCounter != 0, let identifiers {
-                previousCounter = try fixed[SpanColumn.spanID].readDelta(from: previousCounter)
+                previousCounter = try spanIDColumn.readDelta(from: previousCounter)
                 spanID = SpanID(rawValue: identifiers.spanID.apply(previousCounter))
             } else {
-                spanID = SpanID(rawValue: try fixed[SpanColumn.spanID].readFixed64())
+                spanID = SpanID(rawValue: try spanIDColumn.readFixed64())
             }
             let traceID: TraceID
             if flags & SpanColumn.Flag.traceIsCounter != 0, let identifiers {
-                let counter = try fixed[SpanColumn.traceID].readDelta(from: previousCounter)
+                let counter = try traceIDColumn.readDelta(from: previousCounter)
                 traceID = TraceID(high: identifiers.traceIDHigh, low: identifiers.traceIDLow.apply(counter))
             } else {
-                let high = try fixed[SpanColumn.traceID].readFixed64()
-                traceID = TraceID(high: high, low: try fixed[SpanColumn.traceID].readFixed64())
+                let high = try traceIDColumn.readFixed64()
+                traceID = TraceID(high: high, low: try traceIDColumn.readFixed64())
             }
             var parentSpanID: SpanID?
             if flags & SpanColumn.Flag.hasParent != 0 {
                 if flags & SpanColumn.Flag.parentIsCounter != 0, let identifiers {
-                    let counter = try fixed[SpanColumn.parentID].readDelta(from: previousCounter)
+                    let counter = try parentIDColumn.readDelta(from: previousCounter)
                     parentSpanID = SpanID(rawValue: identifiers.spanID.apply(counter))
                 } else {
-                    parentSpanID = SpanID(rawValue: try fixed[SpanColumn.parentID].readFixed64())
+                    parentSpanID = SpanID(rawValue: try parentIDColumn.readFixed64())
                 }
             }
 
@@ -189,16 +205,16 @@ extension BlockDecoder {
             if flags & SpanColumn.Flag.closesChildren != 0 {
                 guard let children = pending.remove(spanID.rawValue) else {
                     throw PayloadError(
-                        position: fixed[SpanColumn.flags].position, reason: "span closes children it does not have")
+                        position: flagsColumn.position, reason: "span closes children it does not have")
                 }
-                let lead = try Self.readSigned(&fixed[SpanColumn.leadClass], &bits)
-                let trail = try Self.readSigned(&fixed[SpanColumn.trailClass], &bits)
+                let lead = try Self.readSigned(&leadColumn, &bits)
+                let trail = try Self.readSigned(&trailColumn, &bits)
                 start = children.start &- UInt64(bitPattern: lead)
                 end = children.end &+ UInt64(bitPattern: trail)
             } else {
-                let gap = try Self.readSigned(&fixed[SpanColumn.gapClass], &bits)
+                let gap = try Self.readSigned(&gapColumn, &bits)
                 start = previousEnd &+ UInt64(bitPattern: gap)
-                end = start &+ (try Self.readUnsigned(&fixed[SpanColumn.durationClass], &bits))
+                end = start &+ (try Self.readUnsigned(&durationColumn, &bits))
             }
             previousEnd = end
             if let parentSpanID { pending.widen(parentSpanID.rawValue, start: start, end: end) }
@@ -206,7 +222,7 @@ extension BlockDecoder {
             slotsLeft -= shape.slots.count
             guard slotsLeft >= 0 else {
                 throw PayloadError(
-                    position: fixed[SpanColumn.shape].position,
+                    position: shapeColumn.position,
                     reason: "more than \(SpanColumn.maxAttributeSlotsPerRecord) attributes in one record")
             }
             sink.beginSpan(shape: shape)
@@ -229,30 +245,30 @@ extension BlockDecoder {
                 case .boolTrue:
                     value = .bool(true)
                 case .double:
-                    value = .double(Double(bitPattern: try fixed[SpanColumn.extra].readFixed64()))
+                    value = .double(Double(bitPattern: try extraColumn.readFixed64()))
                 case .stringArray, .intArray, .doubleArray, .boolArray:
-                    value = try readArray(slot.type, &fixed[SpanColumn.extra])
+                    value = try readArray(slot.type, &extraColumn)
                 }
                 sink.append(value, key: slot.key)
             }
 
             var events: [SpanRecord.Event] = []
             if shape.hasEvents {
-                let eventCount = try fixed[SpanColumn.extra].readCount()
+                let eventCount = try extraColumn.readCount()
                 events.reserveCapacity(eventCount)
                 for _ in 0..<eventCount {
-                    let name = try string(&fixed[SpanColumn.extra])
-                    let time = try fixed[SpanColumn.extra].readDelta(from: start)
-                    let eventAttributes = try readAttributes(&fixed[SpanColumn.extra])
+                    let name = try string(&extraColumn)
+                    let time = try extraColumn.readDelta(from: start)
+                    let eventAttributes = try readAttributes(&extraColumn)
                     events.append(SpanRecord.Event(name: name, timeUnixNanoseconds: time, attributes: eventAttributes))
                 }
             }
             var limitCounts: (UInt32, UInt32, UInt32) = (0, 0, 0)
             if shape.hasLimitCounts {
                 limitCounts = (
-                    UInt32(truncatingIfNeeded: try fixed[SpanColumn.extra].readVarint()),
-                    UInt32(truncatingIfNeeded: try fixed[SpanColumn.extra].readVarint()),
-                    UInt32(truncatingIfNeeded: try fixed[SpanColumn.extra].readVarint())
+                    UInt32(truncatingIfNeeded: try extraColumn.readVarint()),
+                    UInt32(truncatingIfNeeded: try extraColumn.readVarint()),
+                    UInt32(truncatingIfNeeded: try extraColumn.readVarint())
                 )
             }
             sink.endSpan(
@@ -318,13 +334,25 @@ extension BlockDecoder {
         }
     }
 
-    /// Appends every span to a `SpanBatch`: no allocation per span.
+    /// Appends every span to a `SpanBatch`: no allocation per span. The columns are built here, in this module
+    /// where appending inlines, and handed to the batch once per record.
     private struct BatchSink: DecodedSpanSink {
         var batch: SpanBatch
         /// Index in `batch.shapes` of this record's shape 0.
         private var firstShape = 0
+        private var traceIDs: [TraceID] = []
+        private var spanIDs: [SpanID] = []
+        private var parentSpanIDs: [SpanID?] = []
+        private var starts: [UInt64] = []
+        private var durations: [UInt64] = []
+        private var shapeIndexes: [Int32] = []
+        private var valueStarts: [Int32] = []
+        private var values: [AttributeValue] = []
+        private var extras: [Int: SpanBatch.Extra] = [:]
         /// Where the current span's values start.
         private var valueStart = 0
+        /// How many spans the columns hold so far (fewer than sized for when the record is damaged).
+        private var written = 0
 
         init(batch: SpanBatch) { self.batch = batch }
 
@@ -335,17 +363,26 @@ extension BlockDecoder {
                     SpanBatch.Shape(
                         name: shape.name, kind: shape.kind, status: shape.status, keys: shape.slots.map(\.key)))
             }
-            batch.reserveCapacity(spanCount, values: spanCount * 4)
+            // Sized up front and filled by index: appending cost more than decoding the fields.
+            written = 0
+            traceIDs = [TraceID](repeating: TraceID(high: 0, low: 0), count: spanCount)
+            spanIDs = [SpanID](repeating: SpanID(rawValue: 0), count: spanCount)
+            parentSpanIDs = [SpanID?](repeating: nil, count: spanCount)
+            starts = [UInt64](repeating: 0, count: spanCount)
+            durations = starts
+            shapeIndexes = [Int32](repeating: 0, count: spanCount)
+            valueStarts = shapeIndexes
+            values.reserveCapacity(spanCount * 4)
         }
 
         @inline(__always)
         mutating func beginSpan(shape: Shape) {
-            valueStart = batch.values.count
+            valueStart = values.count
         }
 
         @inline(__always)
         mutating func append(_ value: AttributeValue, key: String) {
-            batch.values.append(value)
+            values.append(value)
         }
 
         @inline(__always)
@@ -353,14 +390,37 @@ extension BlockDecoder {
             traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shape: Shape,
             shapeIndex: Int, events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
         ) {
-            batch.appendSpan(
-                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, start: start, duration: end &- start,
-                shape: firstShape + shapeIndex, valueStart: valueStart)
+            let index = written
+            traceIDs[index] = traceID
+            spanIDs[index] = spanID
+            parentSpanIDs[index] = parentSpanID
+            starts[index] = start
+            durations[index] = end &- start
+            shapeIndexes[index] = Int32(truncatingIfNeeded: firstShape + shapeIndex)
+            valueStarts[index] = Int32(truncatingIfNeeded: valueStart)
+            written += 1
             guard !events.isEmpty || limitCounts.0 | limitCounts.1 | limitCounts.2 != 0 else { return }
-            batch.setExtraOfLastSpan(
-                SpanBatch.Extra(
-                    events: events, droppedAttributeCount: limitCounts.0, droppedEventCount: limitCounts.1,
-                    truncatedValueCount: limitCounts.2))
+            extras[index] = SpanBatch.Extra(
+                events: events, droppedAttributeCount: limitCounts.0, droppedEventCount: limitCounts.1,
+                truncatedValueCount: limitCounts.2)
+        }
+
+        /// Hands the record's spans to `batch`.
+        mutating func finish() {
+            if written < traceIDs.count {
+                let unwritten = traceIDs.count - written
+                traceIDs.removeLast(unwritten)
+                spanIDs.removeLast(unwritten)
+                parentSpanIDs.removeLast(unwritten)
+                starts.removeLast(unwritten)
+                durations.removeLast(unwritten)
+                shapeIndexes.removeLast(unwritten)
+                valueStarts.removeLast(unwritten)
+            }
+            batch.appendColumns(
+                traceIDs: traceIDs, spanIDs: spanIDs, parentSpanIDs: parentSpanIDs, startUnixNanoseconds: starts,
+                durationNanoseconds: durations, shapeIndexes: shapeIndexes, valueStarts: valueStarts, values: values,
+                extras: extras)
         }
     }
 
