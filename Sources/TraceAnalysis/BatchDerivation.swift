@@ -114,30 +114,37 @@ struct BatchDerivation {
     /// Gathers what every span of the batch adds; `selfTimes` (one per span) feed the generic self-time series.
     mutating func derive(selfTimes: [UInt64]?) {
         let exemplar = Self.exemplarMaker(batch, enabled: exemplars)
-        let shapeIndexes = batch.shapeIndexes
-        let durations = batch.durationNanoseconds
-        let noSelfTimes = [UInt64]()
-        let selfTimes = selfTimes ?? noSelfTimes
-        let hasSelfTimes = selfTimes.count == batch.count
-        for index in 0..<batch.count {
-            let shape = Int(shapeIndexes[index])
-            spanCounts[shape] &+= 1
-            let duration = durations[index]
-            var position = durationStarts[shape]
-            let end = durationStarts[shape + 1]
-            while position < end {
-                histograms.observe(
-                    durationPositions[position], nanoseconds: duration, span: Int32(index), exemplar: exemplar)
-                position += 1
+        let selfTimes = selfTimes.flatMap { $0.count == batch.count ? $0 : nil }
+        // Spans of shapes with series that depend on them, derived after the others: they may add series, which
+        // the fast loop's observer must not see happen.
+        var dependentSpans: [Int] = []
+        let durationStarts = self.durationStarts
+        let durationPositions = self.durationPositions
+        let selfTimePositions = self.selfTimePositions
+        let dependentStarts = self.dependentStarts
+        var spanCounts = self.spanCounts
+        histograms.withObserver { observer in
+            let shapeIndexes = batch.shapeIndexes
+            let durations = batch.durationNanoseconds
+            for index in 0..<batch.count {
+                let shape = Int(shapeIndexes[index])
+                spanCounts[shape] &+= 1
+                let duration = durations[index]
+                for action in durationStarts[shape]..<durationStarts[shape + 1] {
+                    observer.observe(
+                        durationPositions[action], nanoseconds: duration, span: Int32(index), exemplar: exemplar)
+                }
+                let selfTimePosition = selfTimePositions[shape]
+                if selfTimePosition >= 0, let selfTimes {
+                    observer.observe(
+                        selfTimePosition, nanoseconds: selfTimes[index], span: Int32(index), exemplar: exemplar)
+                }
+                if dependentStarts[shape] != dependentStarts[shape + 1] { dependentSpans.append(index) }
             }
-            let selfTimePosition = selfTimePositions[shape]
-            if selfTimePosition >= 0, hasSelfTimes {
-                histograms.observe(
-                    selfTimePosition, nanoseconds: selfTimes[index], span: Int32(index), exemplar: exemplar)
-            }
-            if dependentStarts[shape] != dependentStarts[shape + 1] {
-                deriveDependent(index, shape: shape, selfTimes: hasSelfTimes ? selfTimes : nil, exemplar: exemplar)
-            }
+        }
+        self.spanCounts = spanCounts
+        for index in dependentSpans {
+            deriveDependent(index, shape: Int(batch.shapeIndexes[index]), selfTimes: selfTimes, exemplar: exemplar)
         }
         for shape in spanCounts.indices where spanCounts[shape] > 0 {
             for position in counterPositions[counterStarts[shape]..<counterStarts[shape + 1]] {

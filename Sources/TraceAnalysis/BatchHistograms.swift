@@ -14,19 +14,27 @@ import TraceMetrics
 /// gathered.commit { span in exemplar(of: span) }
 /// ```
 struct BatchHistograms {
+    /// Where a histogram's ceilings and buckets start in the flat arrays, and its padded bucket count.
+    struct Layout {
+        var ceilingStart: Int
+        var bucketStart: Int
+        var paddedCount: Int
+    }
+
+    /// A bucket's count, and its slowest observation with the span it came from (-1: none yet).
+    struct Bucket {
+        var count = 0
+        var slowestNanoseconds: UInt64 = 0
+        var slowestSpan: Int32 = -1
+    }
+
     private var index = ProbingTable<SeriesIdentity, Int>()
     private var histograms: [Histogram] = []
-    /// Per histogram: where its ceilings and buckets start in the flat arrays, and its padded bucket count.
-    private var ceilingStarts: [Int] = []
-    private var bucketStarts: [Int] = []
-    private var paddedCounts: [Int] = []
-    private var sums: [UInt64] = []
+    private var layouts: [Layout] = []
     /// The histograms' nanosecond ceilings (see `Histogram.nanosecondCeilings`), padded, one after another.
     private var ceilings: [UInt64] = []
-    /// Per bucket of every histogram: the count, and the slowest observation with its span (-1: none yet).
-    private var counts: [Int] = []
-    private var slowestNanoseconds: [UInt64] = []
-    private var slowestSpans: [Int32] = []
+    private var buckets: [Bucket] = []
+    private var sums: [UInt64] = []
 
     /// The position of `histogram` among those gathered, added on first use.
     mutating func position(of histogram: Histogram) -> Int {
@@ -35,65 +43,96 @@ struct BatchHistograms {
         let position = histograms.count
         index.insert(position, for: identity)
         histograms.append(histogram)
-        ceilingStarts.append(ceilings.count)
-        bucketStarts.append(counts.count)
-        paddedCounts.append(histogram.paddedCount)
+        layouts.append(
+            Layout(ceilingStart: ceilings.count, bucketStart: buckets.count, paddedCount: histogram.paddedCount))
         sums.append(0)
         ceilings.append(
             contentsOf: UnsafeBufferPointer(start: histogram.nanosecondCeilings, count: histogram.paddedCount))
-        counts.append(contentsOf: repeatElement(0, count: histogram.bucketCount))
-        slowestNanoseconds.append(contentsOf: repeatElement(0, count: histogram.bucketCount))
-        slowestSpans.append(contentsOf: repeatElement(-1, count: histogram.bucketCount))
+        buckets.append(contentsOf: repeatElement(Bucket(), count: histogram.bucketCount))
         return position
     }
 
     /// Adds one observation of span `span` to the histogram at `position`; `exemplar` is called only to break a
     /// tie between equally slow spans.
-    @inline(__always)
-    mutating func observe(
-        _ position: Int, nanoseconds: UInt64, span: Int32, exemplar: (Int32) -> Exemplar?
-    ) {
-        var bucket: Int
-        if nanoseconds != .max {
-            // The search `Histogram.bucketIndex(nanoseconds:)` does, on the copied ceilings.
-            let base = ceilingStarts[position]
-            bucket = 0
-            var step = paddedCounts[position] >> 1
-            while step > 0 {
-                bucket &+= ceilings[base &+ bucket &+ step &- 1] <= nanoseconds ? step : 0
-                step >>= 1
-            }
-        } else {
-            bucket = histograms[position].bucketIndex(nanoseconds: nanoseconds)
-        }
-        bucket &+= bucketStarts[position]
-        counts[bucket] &+= 1
-        sums[position] &+= nanoseconds
-        let current = slowestSpans[bucket]
-        if current >= 0 {
-            let order = NanosecondObservations<Int32>.order(nanoseconds, slowestNanoseconds[bucket])
-            if order < 0 { return }
-            if order == 0 {
-                guard let new = exemplar(span) else { return }
-                if let old = exemplar(current), !new.labelValues.lexicographicallyPrecedes(old.labelValues) { return }
+    mutating func observe(_ position: Int, nanoseconds: UInt64, span: Int32, exemplar: (Int32) -> Exemplar?) {
+        withObserver { $0.observe(position, nanoseconds: nanoseconds, span: span, exemplar: exemplar) }
+    }
+
+    /// Runs `body` with an observer that writes straight into the gathered arrays: for loops over many spans.
+    /// No histogram may be added meanwhile (`position(of:)` for every histogram first).
+    mutating func withObserver<Result>(_ body: (inout Observer) -> Result) -> Result {
+        let layouts = self.layouts
+        let ceilings = self.ceilings
+        let histograms = self.histograms
+        return layouts.withUnsafeBufferPointer { layouts in
+            ceilings.withUnsafeBufferPointer { ceilings in
+                buckets.withUnsafeMutableBufferPointer { buckets in
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        var observer = Observer(
+                            layouts: layouts, ceilings: ceilings, buckets: buckets, sums: sums, histograms: histograms)
+                        return body(&observer)
+                    }
+                }
             }
         }
-        slowestNanoseconds[bucket] = nanoseconds
-        slowestSpans[bucket] = span
     }
 
     /// Adds everything gathered to the histograms.
     func commit(exemplar: (Int32) -> Exemplar?) {
         for (position, histogram) in histograms.enumerated() {
-            let start = bucketStarts[position]
+            let start = layouts[position].bucketStart
             let bucketCount = histogram.bucketCount
-            histogram.add(bucketCounts: Array(counts[start..<start + bucketCount]), sumNanoseconds: sums[position])
-            for bucket in 0..<bucketCount where slowestSpans[start + bucket] >= 0 {
-                let span = slowestSpans[start + bucket]
-                histogram.offerExemplar(bucket: bucket, nanoseconds: slowestNanoseconds[start + bucket]) {
-                    exemplar(span)
+            histogram.add(
+                bucketCounts: buckets[start..<start + bucketCount].map(\.count), sumNanoseconds: sums[position])
+            for bucket in 0..<bucketCount where buckets[start + bucket].slowestSpan >= 0 {
+                let slowest = buckets[start + bucket]
+                histogram.offerExemplar(bucket: bucket, nanoseconds: slowest.slowestNanoseconds) {
+                    exemplar(slowest.slowestSpan)
                 }
             }
+        }
+    }
+
+    /// Observes into the arrays of a `BatchHistograms` through pointers, without checks per observation. Every
+    /// position it is given comes from `position(of:)`, and its buckets and ceilings lie within the arrays.
+    struct Observer {
+        let layouts: UnsafeBufferPointer<Layout>
+        let ceilings: UnsafeBufferPointer<UInt64>
+        let buckets: UnsafeMutableBufferPointer<Bucket>
+        let sums: UnsafeMutableBufferPointer<UInt64>
+        let histograms: [Histogram]
+
+        @inline(__always)
+        func observe(_ position: Int, nanoseconds: UInt64, span: Int32, exemplar: (Int32) -> Exemplar?) {
+            let layout = layouts[position]
+            var bucket: Int
+            if nanoseconds != .max {
+                // The search `Histogram.bucketIndex(nanoseconds:)` does, on the copied ceilings.
+                bucket = 0
+                var step = layout.paddedCount >> 1
+                while step > 0 {
+                    bucket &+= ceilings[layout.ceilingStart &+ bucket &+ step &- 1] <= nanoseconds ? step : 0
+                    step >>= 1
+                }
+            } else {
+                bucket = histograms[position].bucketIndex(nanoseconds: nanoseconds)
+            }
+            bucket &+= layout.bucketStart
+            buckets[bucket].count &+= 1
+            sums[position] &+= nanoseconds
+            let current = buckets[bucket].slowestSpan
+            if current >= 0 {
+                let order = NanosecondObservations<Int32>.order(nanoseconds, buckets[bucket].slowestNanoseconds)
+                if order < 0 { return }
+                if order == 0 {
+                    guard let new = exemplar(span) else { return }
+                    if let old = exemplar(current), !new.labelValues.lexicographicallyPrecedes(old.labelValues) {
+                        return
+                    }
+                }
+            }
+            buckets[bucket].slowestNanoseconds = nanoseconds
+            buckets[bucket].slowestSpan = span
         }
     }
 }

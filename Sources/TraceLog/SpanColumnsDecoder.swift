@@ -226,20 +226,23 @@ extension BlockDecoder {
                     reason: "more than \(SpanColumn.maxAttributeSlotsPerRecord) attributes in one record")
             }
             sink.beginSpan(shape: shape)
-            for (position, slot) in shape.slots.enumerated() {
+            // By index, reading only the fields needed: copying a slot out would retain its key for every value.
+            for position in shape.slots.indices {
+                let type = shape.slots[position].type
+                let column = shape.slots[position].column
                 let value: AttributeValue
-                switch slot.type {
+                switch type {
                 case .string:
-                    let coded = try keyed[slot.column].readVarint()
+                    let coded = try keyed[column].readVarint()
                     let reference = coded == 0 ? lastStrings[shape.firstSlot + position] : coded
                     guard reference != 0, reference <= UInt64(strings.count) else {
                         throw PayloadError(
-                            position: keyed[slot.column].position, reason: "string value \(coded) outside the table")
+                            position: keyed[column].position, reason: "string value \(coded) outside the table")
                     }
                     lastStrings[shape.firstSlot + position] = reference
                     value = .string(strings[Int(reference - 1)])
                 case .int:
-                    value = .int(try keyed[slot.column].readSigned())
+                    value = .int(try keyed[column].readSigned())
                 case .boolFalse:
                     value = .bool(false)
                 case .boolTrue:
@@ -247,9 +250,9 @@ extension BlockDecoder {
                 case .double:
                     value = .double(Double(bitPattern: try extraColumn.readFixed64()))
                 case .stringArray, .intArray, .doubleArray, .boolArray:
-                    value = try readArray(slot.type, &extraColumn)
+                    value = try readArray(type, &extraColumn)
                 }
-                sink.append(value, key: slot.key)
+                sink.append(value, key: shape.slots[position].key)
             }
 
             var events: [SpanRecord.Event] = []
