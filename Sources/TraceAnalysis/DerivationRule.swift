@@ -50,6 +50,16 @@ public indirect enum SpanMatch: Sendable {
         matches(fields: span)
     }
 
+    /// The attribute keys the condition looks at.
+    var attributeKeys: Set<String> {
+        switch self {
+        case .any, .spanName, .kind, .isError: return []
+        case .hasAttribute(let key), .attribute(let key, _): return [key]
+        case .all(let conditions), .anyOf(let conditions):
+            return conditions.reduce(into: []) { $0.formUnion($1.attributeKeys) }
+        }
+    }
+
     /// Whether a span (a record or a span of a batch) satisfies the condition.
     func matches(fields span: some SpanFields) -> Bool {
         switch self {

@@ -27,6 +27,15 @@ public final class SpanAnalyzer: SplitSpanSink {
     public let registry: MetricsRegistry
     /// What is derived.
     public let configuration: SpanAnalyzerConfiguration
+    /// The attribute keys derivation reads: the dimensions, and every key a rule's condition or label names.
+    /// Spans' other attributes do not change what is derived, so a replay can leave them undecoded:
+    ///
+    /// ```swift
+    /// for case .spans(let batch) in try LogBatchReader(path: "app.tklog", attributes: analyzer.attributeKeys) {
+    ///     analyzer.consume(batch)
+    /// }
+    /// ```
+    public let attributeKeys: Set<String>
 
     private let spanMetrics: GenericSpanMetrics?
     private let rules: [CompiledRule]
@@ -61,6 +70,17 @@ public final class SpanAnalyzer: SplitSpanSink {
             rules.append(CompiledRule(match: rule.match, families: families))
         }
         self.rules = rules
+        var keys = Set(configuration.dimensions)
+        for rule in configuration.rules {
+            keys.formUnion(rule.match.attributeKeys)
+            for family in rule.families {
+                keys.formUnion(family.condition.attributeKeys)
+                for label in family.labels {
+                    if case .attribute(let candidates, _) = label.source { keys.formUnion(candidates) }
+                }
+            }
+        }
+        self.attributeKeys = keys
         // Every family caps its series at the limit, so a few times that many cached handles is plenty.
         self.budget = SeriesCacheBudget(limit: max(1_024, configuration.seriesLimit * 8))
     }

@@ -5,7 +5,7 @@
 /// ```swift
 /// let id = SpanID(hexString: "00f067aa0ba902b7")
 /// ```
-public struct SpanID: Hashable, Sendable, CustomStringConvertible {
+public struct SpanID: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
     /// The identifier's 64 bits.
     public var rawValue: UInt64
 

@@ -6,7 +6,7 @@
 /// let id = TraceID(hexString: "4bf92f3577b34da6a3ce929d0e0e4736")
 /// print(id?.description ?? "invalid")
 /// ```
-public struct TraceID: Hashable, Sendable, CustomStringConvertible {
+public struct TraceID: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
     /// The most significant 64 bits.
     public var high: UInt64
     /// The least significant 64 bits; the W3C "random" part that ratio sampling reads.

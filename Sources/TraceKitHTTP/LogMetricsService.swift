@@ -60,9 +60,9 @@ public struct LogMetricsService: Service {
     }
 
     /// A whole file a block at a time (`LogBatchReader`, `SpanAnalyzer.consume(_: SpanBatch)`): no `SpanRecord`
-    /// per span.
+    /// per span, and only the attributes the analyzer reads decoded.
     private func feedBatches(_ path: String) async throws {
-        let reader = try LogBatchReader(path: path)
+        let reader = try LogBatchReader(path: path, attributes: analyzer.attributeKeys)
         while let entry = reader.next() {
             switch entry {
             case .spans(let batch):

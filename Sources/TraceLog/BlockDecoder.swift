@@ -32,9 +32,9 @@ struct BlockDecoder {
     ///
     /// On malformed data it throws after appending the entries of every record before the bad one (and the
     /// spans decoded so far).
-    static func decodeBatches(_ payload: UnsafeRawBufferPointer, into entries: inout [LogBatchEntry])
-        throws(PayloadError)
-    {
+    static func decodeBatches(
+        _ payload: UnsafeRawBufferPointer, attributeKeys: Set<String>? = nil, into entries: inout [LogBatchEntry]
+    ) throws(PayloadError) {
         guard var (decoder, reader) = try start(payload) else { return }
         var batch = SpanBatch()
         var batchPosition: Int?
@@ -50,11 +50,20 @@ struct BlockDecoder {
                     entries.append(.spans(SpanBatch()))
                 }
                 if type == LogFormat.RecordType.spanColumns.rawValue {
-                    try decoder.readSpanColumns(&record, into: &batch)
+                    try decoder.readSpanColumns(&record, attributeKeys: attributeKeys, into: &batch)
                 } else {
                     var shapeIndex: [SpanBatch.Shape: Int] = [:]
                     let count = try record.readCount()
-                    for _ in 0..<count { batch.append(try decoder.readSpan(&record), shapeIndex: &shapeIndex) }
+                    for _ in 0..<count {
+                        var span = try decoder.readSpan(&record)
+                        if let attributeKeys {
+                            span.attributes = TraceAttributes(
+                                span.attributes.lazy.filter { attributeKeys.contains($0.key) }.map {
+                                    ($0.key, $0.value)
+                                })
+                        }
+                        batch.append(span, shapeIndex: &shapeIndex)
+                    }
                 }
             case .fileHeader:
                 entries.append(.header(try decoder.readFileHeader(&record)))

@@ -49,11 +49,17 @@ final class BlockPrefetcher<Entry: DecodedBlockEntry>: @unchecked Sendable {
     private let scanner: BlockScanner
     private let path: String
     private let preparer: (any SplitSpanSink)?
+    /// The attribute keys whose values are decoded (nil: all).
+    private let attributeKeys: Set<String>?
 
-    init(scanner: BlockScanner, path: String, preparer: (any SplitSpanSink)? = nil, depth: Int = 8) {
+    init(
+        scanner: BlockScanner, path: String, preparer: (any SplitSpanSink)? = nil, attributeKeys: Set<String>? = nil,
+        depth: Int = 8
+    ) {
         self.scanner = scanner
         self.path = path
         self.preparer = preparer
+        self.attributeKeys = attributeKeys
         self.depth = depth
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -163,7 +169,9 @@ final class BlockPrefetcher<Entry: DecodedBlockEntry>: @unchecked Sendable {
 
             var entries: [Entry] = []
             item.payload.withUnsafeBytes { raw in
-                Entry.decodeBlock(raw, offset: item.offset, size: item.size, path: path, into: &entries)
+                Entry.decodeBlock(
+                    raw, offset: item.offset, size: item.size, path: path, attributeKeys: attributeKeys,
+                    into: &entries)
             }
             if let preparer { Entry.prepare(entries, for: preparer) }
             let batch = BlockBatch(

@@ -5,7 +5,9 @@ import TraceKit
 /// What a block decodes to for a reader: `LogEntry`s, or `LogBatchEntry`s with the spans as one batch.
 protocol DecodedBlockEntry {
     /// Decodes `payload` and appends its entries; on malformed data throws after appending what came before.
-    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [Self]) throws(PayloadError)
+    /// With `attributeKeys`, attribute values of other keys may be left out.
+    static func decode(_ payload: UnsafeRawBufferPointer, attributeKeys: Set<String>?, into entries: inout [Self])
+        throws(PayloadError)
     /// A damaged region (the enums' `damage` case).
     static func damage(_ damage: LogDamage) -> Self
     /// Hands the spans among `entries` to `preparer` (see `LogReader(path:preparingFor:)`).
@@ -13,7 +15,9 @@ protocol DecodedBlockEntry {
 }
 
 extension LogEntry: DecodedBlockEntry {
-    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [LogEntry]) throws(PayloadError) {
+    static func decode(_ payload: UnsafeRawBufferPointer, attributeKeys: Set<String>?, into entries: inout [LogEntry])
+        throws(PayloadError)
+    {
         try BlockDecoder.decode(payload, into: &entries)
     }
 
@@ -29,8 +33,10 @@ extension LogEntry: DecodedBlockEntry {
 }
 
 extension LogBatchEntry: DecodedBlockEntry {
-    static func decode(_ payload: UnsafeRawBufferPointer, into entries: inout [LogBatchEntry]) throws(PayloadError) {
-        try BlockDecoder.decodeBatches(payload, into: &entries)
+    static func decode(
+        _ payload: UnsafeRawBufferPointer, attributeKeys: Set<String>?, into entries: inout [LogBatchEntry]
+    ) throws(PayloadError) {
+        try BlockDecoder.decodeBatches(payload, attributeKeys: attributeKeys, into: &entries)
     }
 
     static func prepare(_ entries: [LogBatchEntry], for preparer: any SplitSpanSink) {
@@ -42,10 +48,11 @@ extension DecodedBlockEntry {
     /// Decodes one inflated block payload (`size` bytes on disk at `offset`) into `entries`; a malformed payload
     /// becomes a damage entry for the whole block, after the entries decoded before the bad record.
     static func decodeBlock(
-        _ payload: UnsafeRawBufferPointer, offset: Int64, size: Int, path: String, into entries: inout [Self]
+        _ payload: UnsafeRawBufferPointer, offset: Int64, size: Int, path: String, attributeKeys: Set<String>?,
+        into entries: inout [Self]
     ) {
         do throws(PayloadError) {
-            try decode(payload, into: &entries)
+            try decode(payload, attributeKeys: attributeKeys, into: &entries)
         } catch {
             let reason = "malformed payload at byte \(error.position): \(error.reason)"
             entries.append(damage(LogDamage(path: path, offset: offset, length: Int64(size), reason: reason)))
@@ -55,14 +62,15 @@ extension DecodedBlockEntry {
     /// Reads one block or damaged region from `scanner` into `entries`; returns whether it was the end-of-file
     /// marker, or `nil` at the end of the file.
     static func readStep(
-        _ scanner: BlockScanner, path: String, waitForGrowth: Bool, into entries: inout [Self]
+        _ scanner: BlockScanner, path: String, waitForGrowth: Bool, attributeKeys: Set<String>? = nil,
+        into entries: inout [Self]
     ) -> Bool? {
         switch scanner.next(waitForGrowth: waitForGrowth) {
         case .block(let offset, let size, let payloadLength):
             scanner.inflater.payload.withUnsafeBytes { raw in
                 decodeBlock(
                     UnsafeRawBufferPointer(rebasing: raw[0..<payloadLength]), offset: offset, size: size, path: path,
-                    into: &entries)
+                    attributeKeys: attributeKeys, into: &entries)
             }
             return payloadLength == 0
         case .damage(let offset, let length, let reason):

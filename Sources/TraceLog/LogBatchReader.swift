@@ -34,18 +34,29 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
     @exclusivity(unchecked) private var pending: [LogBatchEntry] = []
     @exclusivity(unchecked) private var pendingIndex = 0
     private var nextOffset: Int64 = 0
+    /// The attribute keys whose values are decoded (nil: all).
+    private let attributeKeys: Set<String>?
     /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
     public private(set) var sawEndOfFileMarker = false
 
     /// Opens `path` for reading from its start. With `readAhead`, three helper threads find, inflate and decode
     /// the next few blocks while the caller consumes (as `LogReader` does).
     ///
+    /// With `attributes`, only the values of those attribute keys are decoded: the batches' shapes list only
+    /// those of their keys, and the log's columns of other keys are not even read. A consumer that needs a few
+    /// attributes (such as `SpanAnalyzer.attributeKeys`) saves most of the decoding and memory that way.
+    ///
+    /// ```swift
+    /// let reader = try LogBatchReader(path: "app.tklog", attributes: analyzer.attributeKeys)
+    /// ```
+    ///
     /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
-    public init(path: String, readAhead: Bool = true) throws(TraceLogError) {
+    public init(path: String, readAhead: Bool = true, attributes: Set<String>? = nil) throws(TraceLogError) {
         self.path = path
+        self.attributeKeys = attributes
         let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
         if readAhead {
-            let prefetcher = BlockPrefetcher<LogBatchEntry>(scanner: scanner, path: path)
+            let prefetcher = BlockPrefetcher<LogBatchEntry>(scanner: scanner, path: path, attributeKeys: attributes)
             if prefetcher.start() {
                 self.prefetcher = prefetcher
                 self.scanner = nil
@@ -83,7 +94,9 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
                 continue
             }
             guard let scanner else { return nil }
-            guard let isMarker = LogBatchEntry.readStep(scanner, path: path, waitForGrowth: false, into: &pending)
+            guard
+                let isMarker = LogBatchEntry.readStep(
+                    scanner, path: path, waitForGrowth: false, attributeKeys: attributeKeys, into: &pending)
             else { return nil }
             sawEndOfFileMarker = isMarker
             nextOffset = scanner.offset

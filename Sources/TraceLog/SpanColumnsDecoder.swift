@@ -55,6 +55,8 @@ extension BlockDecoder {
         var keyIndex: Int
         var type: LogFormat.ValueType
         var column = -1
+        /// Whether the sink wants the value; when not, a value of its own column is not read at all.
+        var isWanted = true
     }
 
     /// Decodes a span columns record (type 0x05) and appends its spans to `entries`.
@@ -65,9 +67,13 @@ extension BlockDecoder {
         try readSpanColumns(&record, sink: &sink)
     }
 
-    /// Decodes a span columns record (type 0x05) and appends its spans to `batch`.
-    mutating func readSpanColumns(_ record: inout PayloadReader, into batch: inout SpanBatch) throws(PayloadError) {
+    /// Decodes a span columns record (type 0x05) and appends its spans to `batch`; with `attributeKeys`, only the
+    /// values of those keys (the columns of others are not read).
+    mutating func readSpanColumns(
+        _ record: inout PayloadReader, attributeKeys: Set<String>? = nil, into batch: inout SpanBatch
+    ) throws(PayloadError) {
         var sink = BatchSink(batch: batch)
+        sink.attributeKeys = attributeKeys
         batch = SpanBatch()
         defer {
             // Also when the record turns out damaged: the spans before the damage are kept, as for records.
@@ -158,6 +164,9 @@ extension BlockDecoder {
         var gapColumn = fixed[SpanColumn.gapClass]
         var durationColumn = fixed[SpanColumn.durationClass]
         var extraColumn = fixed[SpanColumn.extra]
+        for shape in shapes {
+            for slot in shape.slots.indices { shape.slots[slot].isWanted = sink.wants(shape.slots[slot].key) }
+        }
         sink.begin(spanCount: count, shapes: shapes)
         for _ in 0..<count {
             let flags = try flagsColumn.readByte()
@@ -230,6 +239,15 @@ extension BlockDecoder {
             for position in shape.slots.indices {
                 let type = shape.slots[position].type
                 let column = shape.slots[position].column
+                guard shape.slots[position].isWanted else {
+                    // Doubles and arrays share the extra column with what follows: read past them.
+                    switch type {
+                    case .double: _ = try extraColumn.readFixed64()
+                    case .stringArray, .intArray, .doubleArray, .boolArray: _ = try readArray(type, &extraColumn)
+                    case .string, .int, .boolFalse, .boolTrue: break
+                    }
+                    continue
+                }
                 let value: AttributeValue
                 switch type {
                 case .string:
@@ -282,6 +300,8 @@ extension BlockDecoder {
 
     /// Where decoded spans go: `SpanRecord` entries, or a `SpanBatch`.
     private protocol DecodedSpanSink {
+        /// Whether values of attribute `key` are wanted.
+        func wants(_ key: String) -> Bool
         mutating func begin(spanCount: Int, shapes: [Shape])
         mutating func beginSpan(shape: Shape)
         /// One attribute value of the current span, in shape order.
@@ -297,6 +317,8 @@ extension BlockDecoder {
         private var pairs: [(String, AttributeValue)] = []
 
         init(entries: [LogEntry]) { self.entries = entries }
+
+        func wants(_ key: String) -> Bool { true }
 
         mutating func begin(spanCount: Int, shapes: [Shape]) {
             entries.reserveCapacity(entries.count + spanCount)
@@ -341,15 +363,17 @@ extension BlockDecoder {
     /// where appending inlines, and handed to the batch once per record.
     private struct BatchSink: DecodedSpanSink {
         var batch: SpanBatch
+        /// The attribute keys whose values are wanted (nil: all).
+        var attributeKeys: Set<String>?
         /// Index in `batch.shapes` of this record's shape 0.
         private var firstShape = 0
-        private var traceIDs: [TraceID] = []
-        private var spanIDs: [SpanID] = []
-        private var parentSpanIDs: [SpanID?] = []
-        private var starts: [UInt64] = []
-        private var durations: [UInt64] = []
-        private var shapeIndexes: [Int32] = []
-        private var valueStarts: [Int32] = []
+        private var traceIDs = ColumnBuilder<TraceID>()
+        private var spanIDs = ColumnBuilder<SpanID>()
+        private var parentSpanIDs = ColumnBuilder<SpanID?>()
+        private var starts = ColumnBuilder<UInt64>()
+        private var durations = ColumnBuilder<UInt64>()
+        private var shapeIndexes = ColumnBuilder<Int32>()
+        private var valueStarts = ColumnBuilder<Int32>()
         private var values: [AttributeValue] = []
         private var extras: [Int: SpanBatch.Extra] = [:]
         /// Where the current span's values start.
@@ -359,22 +383,25 @@ extension BlockDecoder {
 
         init(batch: SpanBatch) { self.batch = batch }
 
+        func wants(_ key: String) -> Bool { attributeKeys?.contains(key) ?? true }
+
         mutating func begin(spanCount: Int, shapes: [Shape]) {
             firstShape = batch.shapes.count
             for shape in shapes {
                 _ = batch.appendShape(
                     SpanBatch.Shape(
-                        name: shape.name, kind: shape.kind, status: shape.status, keys: shape.slots.map(\.key)))
+                        name: shape.name, kind: shape.kind, status: shape.status,
+                        keys: shape.slots.filter(\.isWanted).map(\.key)))
             }
-            // Sized up front and filled by index: appending cost more than decoding the fields.
+            // Sized up front and filled by index: appending to arrays cost more than decoding the fields.
             written = 0
-            traceIDs = [TraceID](repeating: TraceID(high: 0, low: 0), count: spanCount)
-            spanIDs = [SpanID](repeating: SpanID(rawValue: 0), count: spanCount)
-            parentSpanIDs = [SpanID?](repeating: nil, count: spanCount)
-            starts = [UInt64](repeating: 0, count: spanCount)
-            durations = starts
-            shapeIndexes = [Int32](repeating: 0, count: spanCount)
-            valueStarts = shapeIndexes
+            traceIDs.allocate(spanCount)
+            spanIDs.allocate(spanCount)
+            parentSpanIDs.allocate(spanCount)
+            starts.allocate(spanCount)
+            durations.allocate(spanCount)
+            shapeIndexes.allocate(spanCount)
+            valueStarts.allocate(spanCount)
             values.reserveCapacity(spanCount * 4)
         }
 
@@ -393,6 +420,7 @@ extension BlockDecoder {
             traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shape: Shape,
             shapeIndex: Int, events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
         ) {
+            // The decoder ends at most `spanCount` spans, the size of every column.
             let index = written
             traceIDs[index] = traceID
             spanIDs[index] = spanID
@@ -408,22 +436,48 @@ extension BlockDecoder {
                 truncatedValueCount: limitCounts.2)
         }
 
-        /// Hands the record's spans to `batch`.
+        /// Hands the record's spans (those ended, also when the record is damaged) to `batch`.
         mutating func finish() {
-            if written < traceIDs.count {
-                let unwritten = traceIDs.count - written
-                traceIDs.removeLast(unwritten)
-                spanIDs.removeLast(unwritten)
-                parentSpanIDs.removeLast(unwritten)
-                starts.removeLast(unwritten)
-                durations.removeLast(unwritten)
-                shapeIndexes.removeLast(unwritten)
-                valueStarts.removeLast(unwritten)
-            }
             batch.appendColumns(
-                traceIDs: traceIDs, spanIDs: spanIDs, parentSpanIDs: parentSpanIDs, startUnixNanoseconds: starts,
-                durationNanoseconds: durations, shapeIndexes: shapeIndexes, valueStarts: valueStarts, values: values,
-                extras: extras)
+                traceIDs: traceIDs.finish(count: written), spanIDs: spanIDs.finish(count: written),
+                parentSpanIDs: parentSpanIDs.finish(count: written),
+                startUnixNanoseconds: starts.finish(count: written),
+                durationNanoseconds: durations.finish(count: written),
+                shapeIndexes: shapeIndexes.finish(count: written), valueStarts: valueStarts.finish(count: written),
+                values: values, extras: extras)
+        }
+    }
+
+    /// One column of a record's spans, written by index into memory sized for the record, then copied into an
+    /// array: writing through the pointer takes no uniqueness or bounds check per span.
+    private struct ColumnBuilder<Element: BitwiseCopyable> {
+        private var storage: UnsafeMutablePointer<Element>?
+        private var capacity = 0
+
+        mutating func allocate(_ count: Int) {
+            storage?.deallocate()
+            storage = count > 0 ? .allocate(capacity: count) : nil
+            capacity = count
+        }
+
+        /// Writes element `index` (< the allocated count).
+        @inline(__always)
+        subscript(index: Int) -> Element {
+            get { storage.unsafelyUnwrapped[index] }
+            nonmutating set {
+                assert(index < capacity)
+                storage.unsafelyUnwrapped[index] = newValue
+            }
+        }
+
+        /// The first `count` elements as an array; frees the memory.
+        mutating func finish(count: Int) -> [Element] {
+            guard let storage else { return [] }
+            let elements = Array(UnsafeBufferPointer(start: storage, count: min(count, capacity)))
+            storage.deallocate()
+            self.storage = nil
+            capacity = 0
+            return elements
         }
     }
 

@@ -24,8 +24,11 @@ enum DerivedMetrics {
         let opened = try files.first.flatMap { (path) throws(CLIError) in try LogInput.firstHeader(path) }
         let created = Double(opened?.openedUnixNanoseconds ?? 0) / 1e9
         let analyzer = try analyzer(createdUnixSeconds: created, path: paths.first ?? "")
-        // A block at a time: no SpanRecord per span (LogBatchReader, SpanAnalyzer.consume(_: SpanBatch)).
-        let summaries = try LogInput.readBatches(files, progress: progress) { analyzer.consume($0) }
+        // A block at a time: no SpanRecord per span (LogBatchReader, SpanAnalyzer.consume(_: SpanBatch)), and
+        // only the attributes the analyzer reads decoded.
+        let summaries = try LogInput.readBatches(files, progress: progress, attributes: analyzer.attributeKeys) {
+            analyzer.consume($0)
+        }
         return (analyzer, summaries)
     }
 }

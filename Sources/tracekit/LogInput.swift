@@ -130,9 +130,10 @@ enum LogInput {
     }
 
     /// Reads every file behind `paths` in turn a block at a time, handing each block's spans to `onBatch` in
-    /// file order, with a progress bar on a terminal: no `SpanRecord` per span (see `LogBatchReader`).
+    /// file order, with a progress bar on a terminal: no `SpanRecord` per span (see `LogBatchReader`). With
+    /// `attributes`, only those attribute values are decoded.
     static func readBatches(
-        _ paths: [String], progress mode: ProgressMode, onBatch: (SpanBatch) -> Void
+        _ paths: [String], progress mode: ProgressMode, attributes: Set<String>? = nil, onBatch: (SpanBatch) -> Void
     ) throws(CLIError) -> [LogFileSummary] {
         let files = try files(paths)
         let sizes = files.map { fileSize($0) }
@@ -144,7 +145,7 @@ enum LogInput {
             if size == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
             let reader: LogBatchReader
             do {
-                reader = try LogBatchReader(path: path)
+                reader = try LogBatchReader(path: path, attributes: attributes)
             } catch {
                 throw .reading(path, error)
             }

@@ -73,12 +73,16 @@ func analyzerWorkload(requests: Int) async {
             preparedRegistries.append(preparedRegistry)
         }
 
-        // The fifth: whole blocks as batches, no SpanRecord.
-        let batchRegistry = MetricsRegistry(clock: Self.clock)
-        let batched = try SpanAnalyzer(registry: batchRegistry)
-        for case .spans(let batch) in try LogBatchReader(path: path) { batched.consume(batch) }
-        #expect(batched.spanCount == 200 * 6)
-        preparedRegistries.append(batchRegistry)
+        // The fifth and sixth: whole blocks as batches, no SpanRecord; every attribute decoded, or only those the
+        // analyzer reads.
+        for projected in [false, true] {
+            let batchRegistry = MetricsRegistry(clock: Self.clock)
+            let batched = try SpanAnalyzer(registry: batchRegistry)
+            let reader = try LogBatchReader(path: path, attributes: projected ? batched.attributeKeys : nil)
+            for case .spans(let batch) in reader { batched.consume(batch) }
+            #expect(batched.spanCount == 200 * 6)
+            preparedRegistries.append(batchRegistry)
+        }
 
         #expect(live.spanCount == 200 * 6)
         #expect(replayed.spanCount == live.spanCount)
@@ -89,6 +93,25 @@ func analyzerWorkload(requests: Int) async {
             for preparedRegistry in preparedRegistries { #expect(preparedRegistry.exposition(format) == liveText) }
             #expect(liveText.contains("traces_span_metrics_calls_total"))
         }
+    }
+
+    @Test func attributeKeysNameWhatDerivationReads() throws {
+        var configuration = SpanAnalyzerConfiguration()
+        configuration.dimensions = ["deployment"]
+        configuration.rules = [
+            DerivationRule(
+                matching: .all([.spanName("checkout"), .anyOf([.hasAttribute("cart.id"), .isError])]),
+                families: [
+                    .counter(
+                        "checkouts_total", help: "Checkouts.", labels: [.attribute("region", "region", "zone")],
+                        when: .attribute("payment", equals: "card"))
+                ])
+        ]
+        let analyzer = try SpanAnalyzer(registry: MetricsRegistry(), configuration: configuration)
+        #expect(analyzer.attributeKeys == ["deployment", "cart.id", "region", "zone", "payment"])
+        // The seed's rules read the attributes their labels and conditions name.
+        let seed = try SpanAnalyzer(registry: MetricsRegistry())
+        #expect(seed.attributeKeys.isSuperset(of: ["syscall.name", "http.route", "action", "model", "cache.hit"]))
     }
 
     @Test func seedFamiliesCountWhatHappened() async throws {

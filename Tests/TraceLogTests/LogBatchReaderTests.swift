@@ -46,6 +46,44 @@ import TraceKit
         }
     }
 
+    @Test func onlyTheChosenAttributesAreDecodedAndTheRestOfTheSpanIsWhole() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("projected.tklog")
+        // Every value type, events and limit counts: unchosen doubles and arrays share the extra column with
+        // what follows them, so skipping them must still read past them.
+        var generator = SpanGenerator(seed: 73, scheme: Self.scheme)
+        let spans = (0..<3_000).map { _ in generator.span() }
+        var options = LogWriterOptions()
+        options.identifiers = Self.scheme
+        _ = try TestFiles.writeLog(spans, to: path, perBlock: 700, options: options)
+        // A version 1 block too: its spans are filtered the same way.
+        let mixedPath = directory.file("mixed.tklog")
+        TestFiles.write(SpecExampleTests.exampleBytes, to: mixedPath)
+        let chosen: Set<String> = ["key.0.1", "key.1.2", "key.2.0", "key.3.3", "http.method"]
+        for file in [path, mixedPath] {
+            let full = Array(try LogReader(path: file)).spans
+            for readAhead in [true, false] {
+                var projected: [SpanRecord] = []
+                var shapeKeys: Set<String> = []
+                for case .spans(let batch) in try LogBatchReader(path: file, readAhead: readAhead, attributes: chosen) {
+                    projected += batch.records
+                    for shape in batch.shapes { shapeKeys.formUnion(shape.keys) }
+                }
+                let expected = full.map { span in
+                    var span = span
+                    span.attributes = TraceAttributes(
+                        span.attributes.filter { chosen.contains($0.key) }.map { ($0.key, $0.value) })
+                    return span
+                }
+                #expect(projected == expected)
+                #expect(shapeKeys.isSubset(of: chosen))
+            }
+            #expect(full.contains { !$0.attributes.isEmpty })
+        }
+        #expect(spans.contains { span in span.attributes.contains { chosen.contains($0.key) } })
+    }
+
     @Test func fieldsAndAttributesAreReadableWithoutRecords() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
