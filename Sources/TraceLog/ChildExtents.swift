@@ -4,10 +4,14 @@
 /// open addressing with linear probing and backward-shift deletion. The encoder and the decoder keep the same
 /// table; one lookup and one update per span, so it avoids `Dictionary`'s SipHash.
 struct ChildExtents {
-    private var keys: [UInt64]
-    private var starts: [UInt64]
-    private var ends: [UInt64]
-    private var occupied: [Bool]
+    private struct Entry {
+        var parent: UInt64 = 0
+        var start: UInt64 = 0
+        var end: UInt64 = 0
+        var occupied = false
+    }
+
+    private var entries: [Entry]
     private var mask: Int
     /// Mixed into every key, so ids chosen by an attacker cannot aim at one slot.
     private let seed = UInt64.random(in: .min ... .max)
@@ -16,10 +20,7 @@ struct ChildExtents {
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        starts = keys
-        ends = keys
-        occupied = [Bool](repeating: false, count: size)
+        entries = [Entry](repeating: Entry(), count: size)
         mask = size - 1
     }
 
@@ -31,11 +32,12 @@ struct ChildExtents {
     }
 
     /// Removes and returns the extent of `parent`'s children.
+    @inline(__always)
     mutating func remove(_ parent: UInt64) -> (start: UInt64, end: UInt64)? {
         var slot = home(parent)
-        while occupied[slot] {
-            if keys[slot] == parent {
-                let found = (starts[slot], ends[slot])
+        while entries[slot].occupied {
+            if entries[slot].parent == parent {
+                let found = (entries[slot].start, entries[slot].end)
                 deleteSlot(slot)
                 return found
             }
@@ -45,37 +47,32 @@ struct ChildExtents {
     }
 
     /// Widens the extent of `parent`'s children to include `[start, end)`.
+    @inline(__always)
     mutating func widen(_ parent: UInt64, start: UInt64, end: UInt64) {
         var slot = home(parent)
-        while occupied[slot] {
-            if keys[slot] == parent {
-                starts[slot] = min(starts[slot], start)
-                ends[slot] = max(ends[slot], end)
+        while entries[slot].occupied {
+            if entries[slot].parent == parent {
+                entries[slot].start = min(entries[slot].start, start)
+                entries[slot].end = max(entries[slot].end, end)
                 return
             }
             slot = (slot + 1) & mask
         }
-        occupied[slot] = true
-        keys[slot] = parent
-        starts[slot] = start
-        ends[slot] = end
+        entries[slot] = Entry(parent: parent, start: start, end: end, occupied: true)
         count += 1
-        if count * 2 > keys.count { grow() }
+        if count * 2 > entries.count { grow() }
     }
 
     private mutating func deleteSlot(_ removed: Int) {
         var hole = removed
-        occupied[hole] = false
+        entries[hole].occupied = false
         count -= 1
         var slot = (hole + 1) & mask
-        while occupied[slot] {
-            let wanted = home(keys[slot])
+        while entries[slot].occupied {
+            let wanted = home(entries[slot].parent)
             if (hole - wanted) & mask <= (slot - wanted) & mask {
-                keys[hole] = keys[slot]
-                starts[hole] = starts[slot]
-                ends[hole] = ends[slot]
-                occupied[hole] = true
-                occupied[slot] = false
+                entries[hole] = entries[slot]
+                entries[slot].occupied = false
                 hole = slot
             }
             slot = (slot + 1) & mask
@@ -83,14 +80,14 @@ struct ChildExtents {
     }
 
     private mutating func grow() {
-        let old = (keys, starts, ends, occupied)
-        self = ChildExtents(capacity: keys.count)
-        for index in old.0.indices where old.3[index] { widen(old.0[index], start: old.1[index], end: old.2[index]) }
+        let old = entries
+        self = ChildExtents(capacity: entries.count)
+        for entry in old where entry.occupied { widen(entry.parent, start: entry.start, end: entry.end) }
     }
 
     mutating func removeAll() {
         guard count > 0 else { return }
-        for index in occupied.indices { occupied[index] = false }
+        for index in entries.indices { entries[index].occupied = false }
         count = 0
     }
 }

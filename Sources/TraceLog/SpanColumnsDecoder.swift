@@ -32,20 +32,36 @@ extension BlockDecoder {
             self.hasEvents = hasEvents
             self.hasLimitCounts = hasLimitCounts
             self.slots = slots
-            var firstPosition: [String: Int] = [:]
+            // Usually a handful of distinct keys: compared pairwise (string index first, then text, as a table may
+            // hold the same text twice), with a dictionary only for many slots.
             var positions: [Int] = []
             positions.reserveCapacity(slots.count)
-            for slot in slots {
-                if let known = firstPosition[slot.key] {
-                    positions.append(known)
-                } else {
-                    firstPosition[slot.key] = firstPosition.count
-                    positions.append(firstPosition.count - 1)
+            var outputCount = 0
+            if slots.count <= 16 {
+                for (index, slot) in slots.enumerated() {
+                    let earlier = slots[..<index].firstIndex { $0.keyIndex == slot.keyIndex || $0.key == slot.key }
+                    if let earlier {
+                        positions.append(positions[earlier])
+                    } else {
+                        positions.append(outputCount)
+                        outputCount += 1
+                    }
                 }
+            } else {
+                var firstPosition: [String: Int] = [:]
+                for slot in slots {
+                    if let known = firstPosition[slot.key] {
+                        positions.append(known)
+                    } else {
+                        firstPosition[slot.key] = firstPosition.count
+                        positions.append(firstPosition.count - 1)
+                    }
+                }
+                outputCount = firstPosition.count
             }
             self.outputPositions = positions
-            self.outputCount = firstPosition.count
-            self.distinctKeys = firstPosition.count == slots.count
+            self.outputCount = outputCount
+            self.distinctKeys = outputCount == slots.count
         }
     }
 
@@ -473,7 +489,11 @@ extension BlockDecoder {
         /// The first `count` elements as an array; frees the memory.
         mutating func finish(count: Int) -> [Element] {
             guard let storage else { return [] }
-            let elements = Array(UnsafeBufferPointer(start: storage, count: min(count, capacity)))
+            let count = min(count, capacity)
+            let elements = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+                buffer.baseAddress?.initialize(from: storage, count: count)
+                initialized = count
+            }
             storage.deallocate()
             self.storage = nil
             capacity = 0

@@ -80,9 +80,14 @@ func replayAndDerive(_ path: String, parallel: Bool = true) throws -> (
 }
 
 func gzipSeconds(_ path: String) -> Double {
+    processSeconds("/usr/bin/gzip", ["-dc", path])
+}
+
+/// Runs a program to completion with its output discarded; returns the wall seconds, process start included.
+func processSeconds(_ program: String, _ arguments: [String]) -> Double {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-    process.arguments = ["-dc", path]
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
     process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
     let start = now()
     do { try process.run() } catch { return .nan }
@@ -176,6 +181,7 @@ var batchRuns: [Double] = []
 var batchDeriveRuns: [Double] = []
 var batchDeriveAllRuns: [Double] = []
 var gzipRuns: [Double] = []
+var startRuns: [Double] = []
 var registry = MetricsRegistry()
 for _ in 0..<5 {
     let run = try replayAndDerive(logPath)
@@ -199,6 +205,8 @@ for _ in 0..<5 {
         exit(1)
     }
     gzipRuns.append(gzipSeconds(logPath))
+    // What starting a process this way costs, measured with a program that does nothing.
+    startRuns.append(processSeconds("/bin/true", []))
 }
 let decodeMedian = median(decodeRuns)
 let replayMedian = median(replayRuns)
@@ -226,13 +234,20 @@ print(
     "| replay only into batches (LogBatchReader, no SpanRecord) | \(batchMedian) s | \(Int(Double(count) / batchMedian)) |"
 )
 print("| gzip -dc > /dev/null, same file | \(gzipMedian) s | \(Int(Double(count) / gzipMedian)) |")
+// gzip's time without the start of its process (as /bin/true starts), the stricter peer for the ratios below.
+let gzipWorkMedian = max(gzipMedian - median(startRuns), 1e-6)
+print(
+    "| gzip -dc, less process start (/bin/true started the same way: \(median(startRuns)) s) | \(gzipWorkMedian) s | \(Int(Double(count) / gzipWorkMedian)) |"
+)
 print("| speed of replay + derive relative to gzip -dc | \(gzipMedian / replayMedian)x | target >= 0.5x |")
 print(
     "| speed of replay + derive from batches (every attribute) relative to gzip -dc | "
-        + "\(gzipMedian / batchDeriveAllMedian)x | target >= 0.5x |")
+        + "\(gzipMedian / batchDeriveAllMedian)x; less gzip's process start: \(gzipWorkMedian / batchDeriveAllMedian)x | target >= 0.5x |"
+)
 print(
     "| speed of replay + derive from batches (attributes read) relative to gzip -dc | "
-        + "\(gzipMedian / batchDeriveMedian)x | target >= 0.5x |")
+        + "\(gzipMedian / batchDeriveMedian)x; less gzip's process start: \(gzipWorkMedian / batchDeriveMedian)x | target >= 0.5x |"
+)
 print(
     "derived families: \(registry.familyNames.count), exposition \(registry.exposition(.prometheusText).utf8.count) bytes"
 )
