@@ -15,6 +15,14 @@ import TraceMetrics
 /// derivation.commit()
 /// ```
 struct BatchDerivation {
+    /// Which part of the derivation to do: all of it, all but self time (any thread, any order), or only self
+    /// time (in finishing order, after the other part).
+    enum Part {
+        case all
+        case orderIndependent
+        case selfTime
+    }
+
     /// A family whose series or condition depends on a span's attribute values.
     private struct DependentFamily {
         enum Target {
@@ -33,6 +41,7 @@ struct BatchDerivation {
 
     private let batch: SpanBatch
     private let exemplars: Bool
+    private let part: Part
 
     private var counterIndex = ProbingTable<SeriesIdentity, Int>()
     private var counters: [(counter: Counter, count: Int)] = []
@@ -50,9 +59,10 @@ struct BatchDerivation {
     private var dependentStarts: [Int] = [0]
     private var dependent: [DependentFamily] = []
 
-    init(_ batch: SpanBatch, exemplars: Bool) {
+    init(_ batch: SpanBatch, exemplars: Bool, part: Part = .all) {
         self.batch = batch
         self.exemplars = exemplars
+        self.part = part
     }
 
     /// Works out what the spans of the next shape of the batch feed: `plan`'s generic series and `rules` (the
@@ -63,15 +73,17 @@ struct BatchDerivation {
             let slots = generic.slots(in: shape)
             if slots.allSatisfy({ $0 == nil }) {
                 if let handles = Self.fixedSeries(generic, slots: slots) {
-                    counterPositions.append(counterPosition(handles.calls))
-                    durationPositions.append(histograms.position(of: handles.duration))
-                    selfTime = histograms.position(of: handles.selfTime)
+                    if part != .selfTime {
+                        counterPositions.append(counterPosition(handles.calls))
+                        durationPositions.append(histograms.position(of: handles.duration))
+                    }
+                    if part != .orderIndependent { selfTime = histograms.position(of: handles.selfTime) }
                 }
             } else {
                 dependent.append(DependentFamily(conditions: [], target: .generic(generic, slots: slots)))
             }
         }
-        for rule in rules {
+        for rule in rules where part != .selfTime {
             for family in rule.families {
                 let conditions = [rule.condition, family.condition].compactMap { $0 }
                 switch family.series {
@@ -177,11 +189,13 @@ struct BatchDerivation {
                 case .generic(let series, let slots):
                     let key = AttributeValuesKey(slots: slots, values: values, first: firstValue)
                     guard let handles = series.series(for: key) else { continue }
-                    counters[counterPosition(handles.calls)].count &+= 1
-                    histograms.observe(
-                        histograms.position(of: handles.duration), nanoseconds: span.durationNanoseconds,
-                        span: candidate, exemplar: exemplar)
-                    if let selfTimes {
+                    if part != .selfTime {
+                        counters[counterPosition(handles.calls)].count &+= 1
+                        histograms.observe(
+                            histograms.position(of: handles.duration), nanoseconds: span.durationNanoseconds,
+                            span: candidate, exemplar: exemplar)
+                    }
+                    if part != .orderIndependent, let selfTimes {
                         histograms.observe(
                             histograms.position(of: handles.selfTime), nanoseconds: selfTimes[index],
                             span: candidate, exemplar: exemplar)

@@ -154,19 +154,37 @@ public final class SpanAnalyzer: SplitSpanSink {
     /// for case .spans(let batch) in try LogBatchReader(path: "app.tklog") { analyzer.consume(batch) }
     /// ```
     public func consume(_ batch: SpanBatch) {
+        derive(batch, part: .all)
+    }
+
+    /// The order-independent part of `consume(_: SpanBatch)`: everything but self time. Safe on any thread, in
+    /// any order; a `LogBatchReader(path:preparingFor:)` calls it on its decoding threads.
+    public func prepare(_ batch: SpanBatch) {
+        derive(batch, part: .orderIndependent)
+    }
+
+    /// The rest of `consume(_: SpanBatch)` for a batch already passed to `prepare(_: SpanBatch)`: self time,
+    /// which needs the batches in the order their spans finished.
+    public func consumePrepared(_ batch: SpanBatch) {
+        derive(batch, part: .selfTime)
+    }
+
+    private func derive(_ batch: SpanBatch, part: BatchDerivation.Part) {
         guard batch.count > 0 else { return }
-        analyzed.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
-        var derivation = BatchDerivation(batch, exemplars: configuration.exemplars)
+        if part != .selfTime { analyzed.wrappingAdd(UInt64(batch.count), ordering: .relaxed) }
+        if part == .selfTime && spanMetrics == nil { return }
+        var derivation = BatchDerivation(batch, exemplars: configuration.exemplars, part: part)
         for shape in batch.shapes {
             let key = SpanPlanKey(name: shape.name, kind: shape.kind, status: shape.status)
             let plan = plan(for: key)
             // A shape also fixes which attributes its spans have: rules that test for one are decided per shape.
-            let attributeKeys = Set(shape.keys)
-            let rules = plan.rules.compactMap { $0.narrowed(to: key, attributeKeys: attributeKeys) }
+            let attributeKeys = part == .selfTime ? [] : Set(shape.keys)
+            let rules =
+                part == .selfTime ? [] : plan.rules.compactMap { $0.narrowed(to: key, attributeKeys: attributeKeys) }
             derivation.addShape(shape, plan: plan, rules: rules)
         }
         var selfTimes: [UInt64]?
-        if spanMetrics != nil {
+        if part != .orderIndependent, spanMetrics != nil {
             var nanoseconds: [UInt64] = []
             ordered.withLock { state in
                 state.batchSelfTimes.compute(batch, tracker: &state.tracker, into: &nanoseconds)

@@ -20,10 +20,23 @@ public protocol SplitSpanSink: SpanSink {
     func prepare(contentsOf spans: [SpanRecord])
     /// The rest of consuming a span already passed to `prepare(_:)`; spans come in the order they finished.
     func consumePrepared(_ span: SpanRecord)
+    /// `prepare(_:)` for every span of a `SpanBatch`; by default through `batch.records`.
+    func prepare(_ batch: SpanBatch)
+    /// `consumePrepared(_:)` for every span of a `SpanBatch` already passed to `prepare(_:)`, in order; by default
+    /// through `batch.records`.
+    func consumePrepared(_ batch: SpanBatch)
 }
 
 extension SplitSpanSink {
     public func prepare(contentsOf spans: [SpanRecord]) {
         for span in spans { prepare(span) }
+    }
+
+    public func prepare(_ batch: SpanBatch) {
+        prepare(contentsOf: batch.records)
+    }
+
+    public func consumePrepared(_ batch: SpanBatch) {
+        for index in 0..<batch.count { consumePrepared(batch.record(at: index)) }
     }
 }

@@ -59,14 +59,14 @@ public struct LogMetricsService: Service {
         }
     }
 
-    /// A whole file a block at a time (`LogBatchReader`, `SpanAnalyzer.consume(_: SpanBatch)`): no `SpanRecord`
-    /// per span, and only the attributes the analyzer reads decoded.
+    /// A whole file a block at a time (`LogBatchReader`): no `SpanRecord` per span, only the attributes the
+    /// analyzer reads decoded, and everything but self time derived on the decoding threads.
     private func feedBatches(_ path: String) async throws {
-        let reader = try LogBatchReader(path: path, attributes: analyzer.attributeKeys)
+        let reader = try LogBatchReader(path: path, attributes: analyzer.attributeKeys, preparingFor: analyzer)
         while let entry = reader.next() {
             switch entry {
             case .spans(let batch):
-                analyzer.consume(batch)
+                analyzer.consumePrepared(batch)
                 progress.addSpans(batch.count)
             case .damage:
                 progress.addDamage()

@@ -40,7 +40,7 @@ extension LogBatchEntry: DecodedBlockEntry {
     }
 
     static func prepare(_ entries: [LogBatchEntry], for preparer: any SplitSpanSink) {
-        for case .spans(let batch) in entries { preparer.prepare(contentsOf: batch.records) }
+        for case .spans(let batch) in entries { preparer.prepare(batch) }
     }
 }
 

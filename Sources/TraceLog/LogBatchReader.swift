@@ -36,6 +36,10 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
     private var nextOffset: Int64 = 0
     /// The attribute keys whose values are decoded (nil: all).
     private let attributeKeys: Set<String>?
+    /// Gets every batch before `next()` returns it; see `init(path:readAhead:attributes:preparingFor:)`.
+    private let preparer: (any SplitSpanSink)?
+    /// Whether `next()` must call `preparer.prepare` itself (the decoding threads do not).
+    private let preparesOnCaller: Bool
     /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
     public private(set) var sawEndOfFileMarker = false
 
@@ -50,21 +54,46 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
     /// let reader = try LogBatchReader(path: "app.tklog", attributes: analyzer.attributeKeys)
     /// ```
     ///
+    /// With `preparingFor`, every batch is passed to the sink's `prepare(_: SpanBatch)` before `next()` returns
+    /// it, on the decoding threads when reading ahead, so the caller is left with the ordered rest:
+    ///
+    /// ```swift
+    /// let reader = try LogBatchReader(path: "app.tklog", attributes: analyzer.attributeKeys, preparingFor: analyzer)
+    /// for case .spans(let batch) in reader { analyzer.consumePrepared(batch) }
+    /// ```
+    ///
     /// - Throws: `TraceLogError.cannotOpen` when the file cannot be opened.
-    public init(path: String, readAhead: Bool = true, attributes: Set<String>? = nil) throws(TraceLogError) {
+    public convenience init(
+        path: String, readAhead: Bool = true, attributes: Set<String>? = nil,
+        preparingFor preparer: (any SplitSpanSink)? = nil
+    ) throws(TraceLogError) {
+        try self.init(
+            path: path, readAhead: readAhead, attributes: attributes, preparingFor: preparer,
+            preparingOnDecodingThreads: true)
+    }
+
+    /// As the public initialiser, with where batches are prepared chosen by the caller (tests use both).
+    init(
+        path: String, readAhead: Bool, attributes: Set<String>?, preparingFor preparer: (any SplitSpanSink)?,
+        preparingOnDecodingThreads onDecodingThreads: Bool
+    ) throws(TraceLogError) {
         self.path = path
         self.attributeKeys = attributes
+        self.preparer = preparer
         let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
         if readAhead {
-            let prefetcher = BlockPrefetcher<LogBatchEntry>(scanner: scanner, path: path, attributeKeys: attributes)
+            let prefetcher = BlockPrefetcher<LogBatchEntry>(
+                scanner: scanner, path: path, preparer: onDecodingThreads ? preparer : nil, attributeKeys: attributes)
             if prefetcher.start() {
                 self.prefetcher = prefetcher
                 self.scanner = nil
+                self.preparesOnCaller = !onDecodingThreads
                 return
             }
         }
         self.prefetcher = nil
         self.scanner = scanner
+        self.preparesOnCaller = true
     }
 
     deinit {
@@ -89,6 +118,7 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
             if let prefetcher {
                 guard let batch = prefetcher.next() else { return nil }
                 pending = batch.entries
+                if preparesOnCaller, let preparer { LogBatchEntry.prepare(pending, for: preparer) }
                 sawEndOfFileMarker = batch.isEndOfFileMarker
                 nextOffset = batch.nextOffset
                 continue
@@ -98,6 +128,7 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
                 let isMarker = LogBatchEntry.readStep(
                     scanner, path: path, waitForGrowth: false, attributeKeys: attributeKeys, into: &pending)
             else { return nil }
+            if let preparer { LogBatchEntry.prepare(pending, for: preparer) }
             sawEndOfFileMarker = isMarker
             nextOffset = scanner.offset
         }

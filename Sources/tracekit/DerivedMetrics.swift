@@ -26,9 +26,9 @@ enum DerivedMetrics {
         let analyzer = try analyzer(createdUnixSeconds: created, path: paths.first ?? "")
         // A block at a time: no SpanRecord per span (LogBatchReader, SpanAnalyzer.consume(_: SpanBatch)), and
         // only the attributes the analyzer reads decoded.
-        let summaries = try LogInput.readBatches(files, progress: progress, attributes: analyzer.attributeKeys) {
-            analyzer.consume($0)
-        }
+        let summaries = try LogInput.readBatches(
+            files, progress: progress, attributes: analyzer.attributeKeys, preparingFor: analyzer
+        ) { analyzer.consumePrepared($0) }
         return (analyzer, summaries)
     }
 }

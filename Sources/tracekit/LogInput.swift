@@ -131,9 +131,11 @@ enum LogInput {
 
     /// Reads every file behind `paths` in turn a block at a time, handing each block's spans to `onBatch` in
     /// file order, with a progress bar on a terminal: no `SpanRecord` per span (see `LogBatchReader`). With
-    /// `attributes`, only those attribute values are decoded.
+    /// `attributes`, only those attribute values are decoded; with `preparer`, each batch is prepared on the
+    /// decoding threads first (`LogBatchReader(path:attributes:preparingFor:)`).
     static func readBatches(
-        _ paths: [String], progress mode: ProgressMode, attributes: Set<String>? = nil, onBatch: (SpanBatch) -> Void
+        _ paths: [String], progress mode: ProgressMode, attributes: Set<String>? = nil,
+        preparingFor preparer: (any SplitSpanSink)? = nil, onBatch: (SpanBatch) -> Void
     ) throws(CLIError) -> [LogFileSummary] {
         let files = try files(paths)
         let sizes = files.map { fileSize($0) }
@@ -145,7 +147,7 @@ enum LogInput {
             if size == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
             let reader: LogBatchReader
             do {
-                reader = try LogBatchReader(path: path, attributes: attributes)
+                reader = try LogBatchReader(path: path, attributes: attributes, preparingFor: preparer)
             } catch {
                 throw .reading(path, error)
             }

@@ -1,5 +1,6 @@
 // consume(_: SpanBatch) gives exactly what consume(_:) span by span gives, on random and awkward span streams.
 
+import Dispatch
 import Testing
 import TraceAnalysis
 import TraceKit
@@ -131,7 +132,23 @@ import TraceMetrics
 
         let inBatches = MetricsRegistry(clock: clock)
         let batched = try SpanAnalyzer(registry: inBatches, configuration: configuration)
-        for batch in Self.batches(of: spans, seed: seed) { batched.consume(batch) }
+        let batches = Self.batches(of: spans, seed: seed)
+        for batch in batches { batched.consume(batch) }
+
+        // Split in two: the order-independent part of every batch first, backwards and from two threads at once,
+        // then self time in order.
+        let inParts = MetricsRegistry(clock: clock)
+        let split = try SpanAnalyzer(registry: inParts, configuration: configuration)
+        let halves = [
+            Array(batches.reversed().enumerated().filter { $0.offset % 2 == 0 }.map(\.element)),
+            Array(batches.reversed().enumerated().filter { $0.offset % 2 == 1 }.map(\.element)),
+        ]
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            for batch in halves[half] { split.prepare(batch) }
+        }
+        for batch in batches { split.consumePrepared(batch) }
+        #expect(split.spanCount == single.spanCount)
+        #expect(inParts.exposition(.openMetrics) == oneByOne.exposition(.openMetrics))
 
         #expect(batched.spanCount == single.spanCount)
         #expect(batched.evictedChildIntervals == single.evictedChildIntervals)

@@ -83,6 +83,17 @@ func analyzerWorkload(requests: Int) async {
             #expect(batched.spanCount == 200 * 6)
             preparedRegistries.append(batchRegistry)
         }
+        // The seventh and eighth: batches prepared on the decoding threads or on this thread, then self time.
+        for onDecodingThreads in [true, false] {
+            let batchRegistry = MetricsRegistry(clock: Self.clock)
+            let batched = try SpanAnalyzer(registry: batchRegistry)
+            let reader = try LogBatchReader(
+                path: path, readAhead: true, attributes: batched.attributeKeys, preparingFor: batched,
+                preparingOnDecodingThreads: onDecodingThreads)
+            for case .spans(let batch) in reader { batched.consumePrepared(batch) }
+            #expect(batched.spanCount == 200 * 6)
+            preparedRegistries.append(batchRegistry)
+        }
 
         #expect(live.spanCount == 200 * 6)
         #expect(replayed.spanCount == live.spanCount)

@@ -111,6 +111,44 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1].hasPrefix("--deriv
     exit(0)
 }
 
+// Profile mode: replay + derive PATH, printing how long the calling thread waited for batches and derived.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--timed-derive" {
+    let analyzer = try SpanAnalyzer(registry: MetricsRegistry())
+    let reader = try LogBatchReader(path: CommandLine.arguments[2], attributes: analyzer.attributeKeys)
+    var waiting = 0.0
+    var deriving = 0.0
+    let start = now()
+    while true {
+        let before = now()
+        guard let entry = reader.next() else { break }
+        let got = now()
+        waiting += got - before
+        if case .spans(let batch) = entry { analyzer.consume(batch) }
+        deriving += now() - got
+    }
+    print("\(now() - start) s: waiting \(waiting) s, deriving \(deriving) s")
+    exit(0)
+}
+
+// Profile mode: replay + derive PATH with the order-independent part prepared on the decoding threads.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--prepared-batches" {
+    let run = try replayAndDeriveBatches(CommandLine.arguments[2], preparedOnDecodingThreads: true)
+    print("\(run.seconds) s")
+    exit(0)
+}
+
+// Profile mode: only decode PATH into batches, with the attributes the analyzer reads (the floor of the above).
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--decode-batches" {
+    let keys = try SpanAnalyzer(registry: MetricsRegistry()).attributeKeys
+    let start = now()
+    var spans = 0
+    for case .spans(let batch) in try LogBatchReader(path: CommandLine.arguments[2], attributes: keys) {
+        spans += batch.count
+    }
+    print("\(now() - start) s")
+    exit(spans > 0 ? 0 : 1)
+}
+
 // Profile mode: write a log of N workload spans to PATH.
 if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--write" {
     try generateLog(path: CommandLine.arguments[2], count: Int(CommandLine.arguments[3]) ?? 1_000_000)
@@ -149,14 +187,19 @@ func replayOnly(_ path: String) throws -> Double {
 
 /// Replays `path` into a fresh analyzer a block at a time (`LogBatchReader`, `consume(_: SpanBatch)`); with
 /// `projected`, only the attributes the analyzer reads are decoded.
-func replayAndDeriveBatches(_ path: String, projected: Bool = true) throws -> (
-    seconds: Double, registry: MetricsRegistry
-) {
+func replayAndDeriveBatches(_ path: String, projected: Bool = true, preparedOnDecodingThreads: Bool = false) throws
+    -> (seconds: Double, registry: MetricsRegistry)
+{
     let registry = MetricsRegistry()
     let analyzer = try SpanAnalyzer(registry: registry)
     let start = now()
-    let reader = try LogBatchReader(path: path, attributes: projected ? analyzer.attributeKeys : nil)
-    for case .spans(let batch) in reader { analyzer.consume(batch) }
+    let attributes = projected ? analyzer.attributeKeys : nil
+    if preparedOnDecodingThreads {
+        let reader = try LogBatchReader(path: path, attributes: attributes, preparingFor: analyzer)
+        for case .spans(let batch) in reader { analyzer.consumePrepared(batch) }
+    } else {
+        for case .spans(let batch) in try LogBatchReader(path: path, attributes: attributes) { analyzer.consume(batch) }
+    }
     return (now() - start, registry)
 }
 
