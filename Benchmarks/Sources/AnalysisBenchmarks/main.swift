@@ -17,10 +17,15 @@ func now() -> Double {
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
+/// This process's peak resident memory in MB: `VmHWM` from /proc/self/status. Not `getrusage`: Linux carries
+/// `ru_maxrss` across `exec`, so a child started from this (large) benchmark process would report the parent's.
 func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+        return (kilobytes ?? .nan) / 1024
+    }
+    return .nan
 }
 
 func median(_ values: [Double]) -> Double {
@@ -93,6 +98,21 @@ func processSeconds(_ program: String, _ arguments: [String]) -> Double {
     do { try process.run() } catch { return .nan }
     process.waitUntilExit()
     return now() - start
+}
+
+// Child mode: replay one log a block at a time as `tracekit metrics` does; print "spans seconds peak-MB".
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--replay-batches" {
+    let analyzer = try SpanAnalyzer(registry: MetricsRegistry())
+    let start = now()
+    var spans = 0
+    let reader = try LogBatchReader(
+        path: CommandLine.arguments[2], attributes: analyzer.attributeKeys, preparingFor: analyzer)
+    for case .spans(let batch) in reader {
+        analyzer.consumePrepared(batch)
+        spans += batch.count
+    }
+    print("\(spans) \(now() - start) \(peakResidentMegabytes())")
+    exit(0)
 }
 
 // Child mode: replay one log and print "spans seconds peak-MB"; `--replay-sequential` derives on this thread only.
@@ -319,10 +339,10 @@ for _ in 0..<5 {
 print("\n| live SpanAnalyzer.consume, per span (median of 5 x 200k) | \(median(liveRuns)) ns |")
 
 // 3. Peak memory replaying logs of 1/10 the size and of the full size, each in a fresh child process.
-func childReplay(_ path: String) -> String {
+func childReplay(_ path: String, mode: String = "--replay") -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-    process.arguments = ["--replay", path]
+    process.arguments = [mode, path]
     let pipe = Pipe()
     process.standardOutput = pipe
     do { try process.run() } catch { return "failed: \(error)" }
@@ -334,5 +354,7 @@ let smallPath = directory + "/small.tklog"
 try generateLog(path: smallPath, count: max(1, count / 10))
 print("\n| peak RSS replaying | spans seconds peak-MB |")
 print("|---|---|")
-print("| \(count / 10) spans | \(childReplay(smallPath)) |")
-print("| \(count) spans | \(childReplay(logPath)) |")
+print("| \(count / 10) spans, records (LogReader preparing) | \(childReplay(smallPath)) |")
+print("| \(count) spans, records (LogReader preparing) | \(childReplay(logPath)) |")
+print("| \(count / 10) spans, batches (as tracekit metrics) | \(childReplay(smallPath, mode: "--replay-batches")) |")
+print("| \(count) spans, batches (as tracekit metrics) | \(childReplay(logPath, mode: "--replay-batches")) |")
