@@ -4,8 +4,8 @@ import TraceKit
 
 /// Self time for a batch of spans in the order they finished: the same answer as feeding them one at a time to
 /// a `SelfTimeTracker`, for less. A child whose parent finishes later in the same batch is linked to it through a
-/// table local to the batch (no eviction bookkeeping, nothing kept afterwards); only children whose parent has
-/// not come by the end of the batch go on waiting in the tracker.
+/// small table of open parents local to the batch (no eviction bookkeeping); only children whose parent has not
+/// come by the end of the batch go on waiting in the tracker.
 ///
 /// The tracker evicts waiting children beyond its limit, in the order their groups began. The local table does
 /// not count towards that limit, so a batch that could reach it goes through the tracker span by span instead,
@@ -17,27 +17,24 @@ import TraceKit
 /// linker.compute(batch, tracker: &tracker, into: &selfTimes)  // selfTimes[i]: span i's self time
 /// ```
 struct BatchSelfTimes {
-    /// A slot of the parent key table. In use when its stamp is the current batch's, so the table is emptied
-    /// between batches by one increment. Slots are never deleted: a parent that arrives marks its slot taken
-    /// (`lastChild` -1), and a later child under the same key starts a new group there.
+    /// A parent that children in the batch named and that has not come yet: open addressing with linear probing
+    /// and backward-shift deletion. A parent that arrives takes its slot out, so the table holds only the parents
+    /// still open (a few per concurrent trace) and stays small enough for the first-level cache.
     private struct Slot {
         var traceHigh: UInt64 = 0
         var traceLow: UInt64 = 0
         var parentID: UInt64 = 0
-        var stamp: UInt32 = 0
-        /// The most recent child linked under this parent; -1 once the parent took its children.
+        /// The most recent child linked under this parent.
         var lastChild: Int32 = -1
-        /// The first child of the current group.
+        /// The first child: groups still open at the end are handed to the tracker in the order they began.
         var firstChild: Int32 = -1
+        var occupied = false
     }
 
-    private var slots: [Slot] = []
-    private var stamp: UInt32 = 0
+    private var slots = [Slot](repeating: Slot(), count: 256)
+    private var occupiedCount = 0
     /// Per span: the child linked under the same parent before it, -1 for none.
     private var previousSibling: [Int32] = []
-    /// Groups in the order they began, as (slot, first child): the ones still waiting at the end of the batch are
-    /// handed to the tracker in that order, as span-by-span feeding would have created them.
-    private var groupsBegun: [(slot: Int, firstChild: Int32)] = []
     /// Children's intervals of a parent with more than two, or with children from earlier batches.
     private var intervals: [NanosecondInterval] = []
     /// Mixed into every hash, so ids chosen by whoever wrote the log cannot aim at one slot.
@@ -59,140 +56,178 @@ struct BatchSelfTimes {
             }
             return
         }
-        prepareTable(for: count)
+        if previousSibling.count < count { previousSibling = [Int32](repeating: -1, count: count) }
         nanoseconds = [UInt64](repeating: 0, count: count)
-        let stamp = self.stamp
-        let seed = self.seed
         var intervals = self.intervals
-        var groupsBegun = self.groupsBegun
-        // Unsafe buffers: this loop runs once per span, and bounds and uniqueness checks were most of its cost.
-        // Every index below is a span index (< count, the size of each buffer) or a slot masked to the table.
-        slots.withUnsafeMutableBufferPointer { slots in
-            previousSibling.withUnsafeMutableBufferPointer { previousSibling in
-                nanoseconds.withUnsafeMutableBufferPointer { selfTimes in
-                    let mask = slots.count - 1
-                    func probe(_ traceID: TraceID, _ spanID: UInt64) -> (slot: Int, found: Bool) {
-                        let hash = SplitMix64.mix(spanID ^ seed ^ traceID.low ^ (traceID.high &* 0x9E37_79B9_7F4A_7C15))
-                        var slot = Int(truncatingIfNeeded: hash) & mask
-                        while slots[slot].stamp == stamp {
-                            if slots[slot].parentID == spanID, slots[slot].traceLow == traceID.low,
-                                slots[slot].traceHigh == traceID.high
-                            {
-                                return (slot, true)
+        // The parents the tracker holds children for, as bits of their span ids: a span whose bit is clear has no
+        // children waiting there, which spares most spans the lookup. Within the batch the tracker only loses
+        // waiting parents, so the bits stay a superset.
+        var waitingBits = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        func bit(_ spanID: SpanID) -> (word: Int, mask: UInt64) {
+            let mixed = SplitMix64.mix(spanID.rawValue ^ seed)
+            return (Int(mixed >> 62), 1 << (mixed & 63))
+        }
+        tracker.forEachWaitingParent { spanID in
+            let (word, mask) = bit(spanID)
+            switch word {
+            case 0: waitingBits.0 |= mask
+            case 1: waitingBits.1 |= mask
+            case 2: waitingBits.2 |= mask
+            default: waitingBits.3 |= mask
+            }
+        }
+        func mayWait(_ spanID: SpanID) -> Bool {
+            let (word, mask) = bit(spanID)
+            switch word {
+            case 0: return waitingBits.0 & mask != 0
+            case 1: return waitingBits.1 & mask != 0
+            case 2: return waitingBits.2 & mask != 0
+            default: return waitingBits.3 & mask != 0
+            }
+        }
+        nanoseconds.withUnsafeMutableBufferPointer { selfTimes in
+            for index in 0..<count {
+                let traceID = batch.traceIDs[index]
+                let spanID = batch.spanIDs[index]
+                let start = batch.startUnixNanoseconds[index]
+                let duration = batch.durationNanoseconds[index]
+                if !intervals.isEmpty { intervals.removeAll(keepingCapacity: true) }
+                if tracker.hasWaitingChildren, mayWait(spanID) {
+                    tracker.takeWaitingIntervals(traceID: traceID, spanID: spanID, into: &intervals)
+                }
+                // Up to two children are kept here; more, or any from earlier batches, go to `intervals`.
+                var childCount = intervals.count
+                var first = NanosecondInterval(start: 0, end: 0)
+                var second = first
+                if occupiedCount > 0 {
+                    let own = probe(traceID, spanID.rawValue)
+                    if own.found {
+                        var child = Int(slots[own.slot].lastChild)
+                        while child >= 0 {
+                            let interval = Self.interval(
+                                batch.startUnixNanoseconds[child], batch.durationNanoseconds[child])
+                            switch childCount {
+                            case 0: first = interval
+                            case 1 where intervals.isEmpty: second = interval
+                            case 2 where intervals.isEmpty:
+                                intervals.append(first)
+                                intervals.append(second)
+                                intervals.append(interval)
+                            default: intervals.append(interval)
                             }
-                            slot = (slot &+ 1) & mask
+                            childCount += 1
+                            child = Int(previousSibling[child])
                         }
-                        return (slot, false)
+                        delete(own.slot)
                     }
-                    for index in 0..<count {
-                        let traceID = batch.traceIDs[index]
-                        let spanID = batch.spanIDs[index]
-                        let start = batch.startUnixNanoseconds[index]
-                        let duration = batch.durationNanoseconds[index]
-                        if !intervals.isEmpty { intervals.removeAll(keepingCapacity: true) }
-                        if tracker.hasWaitingChildren {
-                            tracker.takeWaitingIntervals(traceID: traceID, spanID: spanID, into: &intervals)
-                        }
-                        // Up to two children are kept here; more, or any from earlier batches, go to `intervals`.
-                        var childCount = intervals.count
-                        var first = NanosecondInterval(start: 0, end: 0)
-                        var second = first
-                        let own = probe(traceID, spanID.rawValue)
-                        if own.found, slots[own.slot].lastChild >= 0 {
-                            var child = Int(slots[own.slot].lastChild)
-                            while child >= 0 {
-                                let interval = Self.interval(
-                                    batch.startUnixNanoseconds[child], batch.durationNanoseconds[child])
-                                switch childCount {
-                                case 0: first = interval
-                                case 1 where intervals.isEmpty: second = interval
-                                case 2 where intervals.isEmpty:
-                                    intervals.append(first)
-                                    intervals.append(second)
-                                    intervals.append(interval)
-                                default: intervals.append(interval)
-                                }
-                                childCount += 1
-                                child = Int(previousSibling[child])
-                            }
-                            slots[own.slot].lastChild = -1
-                        }
-                        switch childCount {
-                        case 0: selfTimes[index] = duration
-                        case 1 where intervals.isEmpty:
-                            selfTimes[index] = IntervalCoverage.selfTime(
-                                parentStart: start, parentDuration: duration, child: first)
-                        case 2 where intervals.isEmpty:
-                            selfTimes[index] = IntervalCoverage.selfTime(
-                                parentStart: start, parentDuration: duration, children: first, second)
-                        default:
-                            selfTimes[index] = IntervalCoverage.selfTime(
-                                parentStart: start, parentDuration: duration, children: &intervals)
-                        }
-                        guard let parentSpanID = batch.parentSpanIDs[index] else {
-                            previousSibling[index] = -1
-                            continue
-                        }
-                        let parent = probe(traceID, parentSpanID.rawValue)
-                        if parent.found, slots[parent.slot].lastChild >= 0 {
-                            previousSibling[index] = slots[parent.slot].lastChild
-                        } else {
-                            if !parent.found {
-                                slots[parent.slot] = Slot(
-                                    traceHigh: traceID.high, traceLow: traceID.low, parentID: parentSpanID.rawValue,
-                                    stamp: stamp)
-                            }
-                            previousSibling[index] = -1
-                            slots[parent.slot].firstChild = Int32(index)
-                            groupsBegun.append((parent.slot, Int32(index)))
-                        }
-                        slots[parent.slot].lastChild = Int32(index)
-                    }
+                }
+                switch childCount {
+                case 0: selfTimes[index] = duration
+                case 1 where intervals.isEmpty:
+                    selfTimes[index] = IntervalCoverage.selfTime(
+                        parentStart: start, parentDuration: duration, child: first)
+                case 2 where intervals.isEmpty:
+                    selfTimes[index] = IntervalCoverage.selfTime(
+                        parentStart: start, parentDuration: duration, children: first, second)
+                default:
+                    selfTimes[index] = IntervalCoverage.selfTime(
+                        parentStart: start, parentDuration: duration, children: &intervals)
+                }
+                guard let parentSpanID = batch.parentSpanIDs[index] else { continue }
+                let parent = probe(traceID, parentSpanID.rawValue)
+                if parent.found {
+                    previousSibling[index] = slots[parent.slot].lastChild
+                    slots[parent.slot].lastChild = Int32(index)
+                } else {
+                    previousSibling[index] = -1
+                    insert(
+                        Slot(
+                            traceHigh: traceID.high, traceLow: traceID.low, parentID: parentSpanID.rawValue,
+                            lastChild: Int32(index), firstChild: Int32(index), occupied: true),
+                        at: parent.slot)
                 }
             }
         }
         self.intervals = intervals
-        self.groupsBegun = groupsBegun
         handWaitingGroups(of: batch, to: &tracker)
     }
 
     /// Gives the tracker the children whose parent did not come in the batch, group by group in the order the
-    /// groups began.
+    /// groups began, and empties the table.
     private mutating func handWaitingGroups(of batch: SpanBatch, to tracker: inout SelfTimeTracker) {
+        guard occupiedCount > 0 else { return }
+        let waiting = slots.filter(\.occupied).sorted { $0.firstChild < $1.firstChild }
         var children: [Int] = []
-        for (slot, first) in groupsBegun where slots[slot].firstChild == first && slots[slot].lastChild >= 0 {
+        for group in waiting {
             children.removeAll(keepingCapacity: true)
-            var child = Int(slots[slot].lastChild)
+            var child = Int(group.lastChild)
             while child >= 0 {
                 children.append(child)
                 child = Int(previousSibling[child])
             }
-            let traceID = TraceID(high: slots[slot].traceHigh, low: slots[slot].traceLow)
-            let parentSpanID = SpanID(rawValue: slots[slot].parentID)
+            let traceID = TraceID(high: group.traceHigh, low: group.traceLow)
+            let parentSpanID = SpanID(rawValue: group.parentID)
             for child in children.reversed() {
                 tracker.rememberChild(
                     Self.interval(batch.startUnixNanoseconds[child], batch.durationNanoseconds[child]),
                     traceID: traceID, parentSpanID: parentSpanID)
             }
         }
-        groupsBegun.removeAll(keepingCapacity: true)
+        for slot in slots.indices { slots[slot].occupied = false }
+        occupiedCount = 0
     }
 
-    /// Empties the table and sizes it for `count` spans: at most `count` parents, at most half the slots used.
-    private mutating func prepareTable(for count: Int) {
-        var size = 64
-        while size < count * 2 { size <<= 1 }
-        if size > slots.count {
-            slots = [Slot](repeating: Slot(), count: size)
-            stamp = 0
+    @inline(__always)
+    private func home(_ traceLow: UInt64, _ traceHigh: UInt64, _ spanID: UInt64) -> Int {
+        let hash = SplitMix64.mix(spanID ^ seed ^ traceLow ^ (traceHigh &* 0x9E37_79B9_7F4A_7C15))
+        return Int(truncatingIfNeeded: hash) & (slots.count - 1)
+    }
+
+    /// The slot holding the key (trace, span id), or the free slot where it would go.
+    @inline(__always)
+    private func probe(_ traceID: TraceID, _ spanID: UInt64) -> (slot: Int, found: Bool) {
+        let mask = slots.count - 1
+        var slot = home(traceID.low, traceID.high, spanID)
+        while slots[slot].occupied {
+            if slots[slot].parentID == spanID, slots[slot].traceLow == traceID.low,
+                slots[slot].traceHigh == traceID.high
+            {
+                return (slot, true)
+            }
+            slot = (slot &+ 1) & mask
         }
-        stamp &+= 1
-        if stamp == 0 {
-            // After 2^32 batches the stamps wrap: clear them once so no old slot looks current.
-            for slot in slots.indices { slots[slot].stamp = 0 }
-            stamp = 1
+        return (slot, false)
+    }
+
+    private mutating func insert(_ entry: Slot, at slot: Int) {
+        slots[slot] = entry
+        occupiedCount += 1
+        guard occupiedCount * 2 > slots.count else { return }
+        // More parents open at once than expected: double the table, placing every entry again.
+        let old = slots.filter(\.occupied)
+        slots = [Slot](repeating: Slot(), count: slots.count * 2)
+        for entry in old {
+            let place = probe(TraceID(high: entry.traceHigh, low: entry.traceLow), entry.parentID)
+            slots[place.slot] = entry
         }
-        if previousSibling.count < count { previousSibling = [Int32](repeating: -1, count: count) }
+    }
+
+    /// Empties `removed`, shifting later entries of its probe run back so every key stays findable.
+    private mutating func delete(_ removed: Int) {
+        let mask = slots.count - 1
+        var hole = removed
+        slots[hole].occupied = false
+        occupiedCount -= 1
+        var slot = (hole + 1) & mask
+        while slots[slot].occupied {
+            let wanted = home(slots[slot].traceLow, slots[slot].traceHigh, slots[slot].parentID)
+            if (hole - wanted) & mask <= (slot - wanted) & mask {
+                slots[hole] = slots[slot]
+                slots[slot].occupied = false
+                hole = slot
+            }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// A span's interval, the end saturated as `SpanTiming.interval` does.

@@ -100,6 +100,11 @@ struct ProbingTable<Key: ProbingKey, Value> {
         for case let value? in values { body(value) }
     }
 
+    /// Calls `body` with every key, in no particular order.
+    func forEachKey(_ body: (Key) -> Void) {
+        for case let key? in keys { body(key) }
+    }
+
     mutating func removeAll() {
         for index in keys.indices {
             keys[index] = nil

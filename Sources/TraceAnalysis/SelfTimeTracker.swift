@@ -105,6 +105,11 @@ public struct SelfTimeTracker: Sendable {
     /// Whether any child interval waits for its parent.
     var hasWaitingChildren: Bool { waiting.count > 0 }
 
+    /// Calls `body` with the span id of every parent that children wait for.
+    func forEachWaitingParent(_ body: (SpanID) -> Void) {
+        waiting.forEachKey { body($0.spanID) }
+    }
+
     /// Removes the intervals of the children waiting for span `spanID` of `traceID`, appending them to
     /// `intervals`; what `selfTimeNanoseconds(of:)` does first, for a caller that adds children of its own.
     mutating func takeWaitingIntervals(

@@ -206,6 +206,9 @@ public final class SpanAnalyzer: SplitSpanSink {
     /// Child intervals dropped from the self-time buffer because their parent never came (bounded memory).
     public var evictedChildIntervals: UInt64 { ordered.withLock { $0.tracker.evictedChildIntervalCount } }
 
+    /// Child intervals waiting in the self-time buffer for a parent that has not come (yet).
+    public var pendingChildIntervals: Int { ordered.withLock { $0.tracker.pendingChildIntervalCount } }
+
     /// Everything but self time: counters and histograms whose result does not depend on the order spans come in.
     private func deriveIgnoringOrder(
         _ span: some SpanFields, plan: SpanPlan, into observations: some DerivedObservations

@@ -464,43 +464,6 @@ extension BlockDecoder {
         }
     }
 
-    /// One column of a record's spans, written by index into memory sized for the record, then copied into an
-    /// array: writing through the pointer takes no uniqueness or bounds check per span.
-    private struct ColumnBuilder<Element: BitwiseCopyable> {
-        private var storage: UnsafeMutablePointer<Element>?
-        private var capacity = 0
-
-        mutating func allocate(_ count: Int) {
-            storage?.deallocate()
-            storage = count > 0 ? .allocate(capacity: count) : nil
-            capacity = count
-        }
-
-        /// Writes element `index` (< the allocated count).
-        @inline(__always)
-        subscript(index: Int) -> Element {
-            get { storage.unsafelyUnwrapped[index] }
-            nonmutating set {
-                assert(index < capacity)
-                storage.unsafelyUnwrapped[index] = newValue
-            }
-        }
-
-        /// The first `count` elements as an array; frees the memory.
-        mutating func finish(count: Int) -> [Element] {
-            guard let storage else { return [] }
-            let count = min(count, capacity)
-            let elements = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-                buffer.baseAddress?.initialize(from: storage, count: count)
-                initialized = count
-            }
-            storage.deallocate()
-            self.storage = nil
-            capacity = 0
-            return elements
-        }
-    }
-
     private func readShape(_ reader: inout PayloadReader) throws(PayloadError) -> Shape {
         let name = try string(&reader)
         let flags = try reader.readByte()

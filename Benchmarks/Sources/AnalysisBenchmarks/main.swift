@@ -146,7 +146,9 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--timed-derive
         if case .spans(let batch) = entry { analyzer.consume(batch) }
         deriving += now() - got
     }
-    print("\(now() - start) s: waiting \(waiting) s, deriving \(deriving) s")
+    print(
+        "\(now() - start) s: waiting \(waiting) s, deriving \(deriving) s; child intervals pending "
+            + "\(analyzer.pendingChildIntervals), evicted \(analyzer.evictedChildIntervals)")
     exit(0)
 }
 
