@@ -18,7 +18,8 @@ struct BatchHistograms {
     struct Layout {
         var ceilingStart: Int
         var bucketStart: Int
-        var paddedCount: Int
+        /// The finite bounds; the histogram's buckets are one more.
+        var boundCount: Int
     }
 
     /// A bucket's count, and its slowest observation with the span it came from (-1: none yet).
@@ -44,7 +45,7 @@ struct BatchHistograms {
         index.insert(position, for: identity)
         histograms.append(histogram)
         layouts.append(
-            Layout(ceilingStart: ceilings.count, bucketStart: buckets.count, paddedCount: histogram.paddedCount))
+            Layout(ceilingStart: ceilings.count, bucketStart: buckets.count, boundCount: histogram.bucketCount - 1))
         sums.append(0)
         ceilings.append(
             contentsOf: UnsafeBufferPointer(start: histogram.nanosecondCeilings, count: histogram.paddedCount))
@@ -108,12 +109,13 @@ struct BatchHistograms {
             var bucket: Int
             if nanoseconds != .max {
                 // The search `Histogram.bucketIndex(nanoseconds:)` does, on the copied ceilings.
+                // Counted, not searched: durations are random, and the compiler turns every form of a branch-free
+                // binary search back into branches, whose mispredictions cost more than the rest of the
+                // observation. Counting the ceilings at or below the duration is a few compare-and-adds.
+                let ceilings = UnsafeBufferPointer(
+                    rebasing: self.ceilings[layout.ceilingStart..<layout.ceilingStart &+ layout.boundCount])
                 bucket = 0
-                var step = layout.paddedCount >> 1
-                while step > 0 {
-                    bucket &+= ceilings[layout.ceilingStart &+ bucket &+ step &- 1] <= nanoseconds ? step : 0
-                    step >>= 1
-                }
+                for ceiling in ceilings { bucket &+= Int(unsafeBitCast(ceiling <= nanoseconds, to: UInt8.self)) }
             } else {
                 bucket = histograms[position].bucketIndex(nanoseconds: nanoseconds)
             }

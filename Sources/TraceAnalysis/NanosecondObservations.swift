@@ -54,6 +54,12 @@ struct NanosecondObservations<Candidate> {
     @inline(__always)
     static func order(_ one: UInt64, _ other: UInt64) -> Int {
         if one | other < 1 << 43 { return one < other ? -1 : (one == other ? 0 : 1) }
+        return orderInSeconds(one, other)
+    }
+
+    /// The comparison in seconds, out of line so the common integer path does not pay for the divisions.
+    @inline(never)
+    static func orderInSeconds(_ one: UInt64, _ other: UInt64) -> Int {
         let seconds = Double(one) / 1_000_000_000
         let otherSeconds = Double(other) / 1_000_000_000
         return seconds < otherSeconds ? -1 : (seconds == otherSeconds ? 0 : 1)

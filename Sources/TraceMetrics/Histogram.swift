@@ -130,7 +130,7 @@ public final class Histogram: @unchecked Sendable {
 
     /// The fewest whole nanoseconds `n` with `Double(n) / 1e9 > bound` (`UInt64.max` when no `n` below it is):
     /// the nanoseconds `bucketIndex(nanoseconds:)` puts above `bound`, exactly as the division would.
-    static func nanosecondCeiling(_ bound: Double) -> UInt64 {
+    package static func nanosecondCeiling(_ bound: Double) -> UInt64 {
         func above(_ nanoseconds: UInt64) -> Bool { Double(nanoseconds) / 1_000_000_000 > bound }
         if above(0) { return 0 }
         if !above(.max) { return .max }

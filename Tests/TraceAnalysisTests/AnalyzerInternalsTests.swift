@@ -81,4 +81,48 @@ import TraceMetrics
             directLines.map { $0.replacingOccurrences(of: "direct_seconds", with: "x") }
                 == batchedLines.map { $0.replacingOccurrences(of: "batched_seconds", with: "x") })
     }
+
+    @Test(arguments: [8 as UInt64, 9])
+    func batchHistogramsEqualObservingOneByOne(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let registry = MetricsRegistry(clock: .fixed(1_764_000_000))
+        // Bounds that are not whole nanoseconds, and durations on both sides of each bound's nanosecond ceiling
+        // and past 2^43 ns (where exemplars compare in seconds), so the counting search must match the division.
+        let buckets = [0.0000015, 0.001, 0.1 + 0.2, 1, 9_000.5, 1e10]
+        var durations: [UInt64] = [0, 1, 2, .max, .max - 1, 1 << 43, (1 << 43) + 1, 1 << 53, (1 << 53) + 1]
+        for bound in buckets {
+            let ceiling = Histogram.nanosecondCeiling(bound)
+            durations += [ceiling, ceiling &- 1, ceiling &+ 1]
+        }
+        for _ in 0..<3_000 {
+            durations.append(UInt64.random(in: 0...(1 << UInt64.random(in: 1...63, using: &random)), using: &random))
+        }
+        durations += durations  // every duration twice: exemplar ties
+        let direct = try registry.histogram("direct_seconds", help: "One by one.", unit: "seconds", buckets: buckets)
+        let batched = try registry.histogram("batched_seconds", help: "In batches.", unit: "seconds", buckets: buckets)
+        let ids = durations.indices.map { _ in UInt64.random(in: 1..<1_000_000, using: &random) }
+        func exemplar(_ span: Int32) -> Exemplar? {
+            try? Exemplar(traceID: String(ids[Int(span)], radix: 16), spanID: String(span, radix: 16), timestamp: 1)
+        }
+        var gathered = BatchHistograms()
+        let position = gathered.position(of: batched)
+        for (index, nanoseconds) in durations.enumerated() {
+            direct.observe(nanoseconds: nanoseconds, exemplar: exemplar(Int32(index)))
+            if index % 2 == 0 {
+                gathered.observe(position, nanoseconds: nanoseconds, span: Int32(index), exemplar: exemplar)
+            } else {
+                gathered.withObserver {
+                    $0.observe(position, nanoseconds: nanoseconds, span: Int32(index), exemplar: exemplar)
+                }
+            }
+        }
+        gathered.commit(exemplar: exemplar)
+        let text = registry.exposition(.openMetrics)
+        let directLines = text.split(separator: "\n").filter { $0.hasPrefix("direct_seconds") }
+        let batchedLines = text.split(separator: "\n").filter { $0.hasPrefix("batched_seconds") }
+        #expect(directLines.count > 6)
+        #expect(
+            directLines.map { $0.replacingOccurrences(of: "direct_seconds", with: "x") }
+                == batchedLines.map { $0.replacingOccurrences(of: "batched_seconds", with: "x") })
+    }
 }
