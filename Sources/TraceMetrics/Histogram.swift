@@ -24,7 +24,7 @@ public final class Histogram: @unchecked Sendable {
     package let paddedCount: Int
     let bounds: UnsafeMutablePointer<Double>
     /// Per finite bound, the fewest whole nanoseconds that lie above it as seconds (`Double(n) / 1e9 > bound`),
-    /// then `UInt64.max` up to `paddedCount`: `bucketIndex(nanoseconds:)` searches these as integers.
+    /// then `UInt64.max` up to `paddedCount`: `bucketIndex(nanoseconds:)` compares durations with these.
     package let nanosecondCeilings: UnsafeMutablePointer<UInt64>
     /// Non-cumulative counts, one per finite bound plus one for `+Inf`.
     let counts: UnsafeMutablePointer<Atomic<Int>>
@@ -119,11 +119,11 @@ public final class Histogram: @unchecked Sendable {
     package func bucketIndex(nanoseconds: UInt64) -> Int {
         // The padding ceilings are UInt64.max, which only UInt64.max itself reaches: it takes the exact path.
         guard nanoseconds != .max else { return bucketIndex(Double(nanoseconds) / 1_000_000_000) }
+        // Counting the ceilings at or below the duration: a compare and an add-with-borrow each, no branch. (A
+        // binary search is compiled to branches here, which durations mispredict.)
         var position = 0
-        var step = paddedCount >> 1
-        while step > 0 {
-            position &+= nanosecondCeilings[position &+ step &- 1] <= nanoseconds ? step : 0
-            step >>= 1
+        for index in 0..<boundCount {
+            position &+= Int(unsafeBitCast(nanosecondCeilings[index] <= nanoseconds, to: UInt8.self))
         }
         return position
     }
