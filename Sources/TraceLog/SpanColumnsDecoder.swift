@@ -184,6 +184,19 @@ extension BlockDecoder {
             for slot in shape.slots.indices { shape.slots[slot].isWanted = sink.wants(shape.slots[slot].key) }
         }
         sink.begin(spanCount: count, shapes: shapes)
+        // What the loop needs per shape, in plain arrays: most spans then never touch their shape object (whose
+        // reference count would otherwise change twice per span).
+        let slotCounts = shapes.map { $0.slots.count }
+        let readsSlots = shapes.map { shape in
+            shape.slots.contains { slot in
+                switch slot.type {
+                case .double, .stringArray, .intArray, .doubleArray, .boolArray: return true
+                case .string, .int, .boolFalse, .boolTrue: return slot.isWanted
+                }
+            }
+        }
+        let hasEvents = shapes.map(\.hasEvents)
+        let hasLimitCounts = shapes.map(\.hasLimitCounts)
         for _ in 0..<count {
             let flags = try flagsColumn.readByte()
             guard flags & ~SpanColumn.Flag.known == 0 else {
@@ -193,7 +206,7 @@ extension BlockDecoder {
             guard shapeIndex < UInt64(shapes.count) else {
                 throw PayloadError(position: shapeColumn.position, reason: "shape \(shapeIndex) unknown")
             }
-            let shape = shapes[Int(shapeIndex)]
+            let shapeNumber = Int(shapeIndex)
             var counterFlags = SpanColumn.Flag.spanIsCounter | SpanColumn.Flag.traceIsCounter
             if flags & SpanColumn.Flag.hasParent != 0 { counterFlags |= SpanColumn.Flag.parentIsCounter }
             if flags & counterFlags != 0 && identifiers == nil {
@@ -244,53 +257,22 @@ extension BlockDecoder {
             previousEnd = end
             if let parentSpanID { pending.widen(parentSpanID.rawValue, start: start, end: end) }
 
-            slotsLeft -= shape.slots.count
+            slotsLeft -= slotCounts[shapeNumber]
             guard slotsLeft >= 0 else {
                 throw PayloadError(
                     position: shapeColumn.position,
                     reason: "more than \(SpanColumn.maxAttributeSlotsPerRecord) attributes in one record")
             }
-            sink.beginSpan(shape: shape)
+            sink.beginSpan(slotCount: slotCounts[shapeNumber])
             // By index, reading only the fields needed: copying a slot out would retain its key for every value.
-            for position in shape.slots.indices {
-                let type = shape.slots[position].type
-                let column = shape.slots[position].column
-                guard shape.slots[position].isWanted else {
-                    // Doubles and arrays share the extra column with what follows: read past them.
-                    switch type {
-                    case .double: _ = try extraColumn.readFixed64()
-                    case .stringArray, .intArray, .doubleArray, .boolArray: _ = try readArray(type, &extraColumn)
-                    case .string, .int, .boolFalse, .boolTrue: break
-                    }
-                    continue
-                }
-                let value: AttributeValue
-                switch type {
-                case .string:
-                    let coded = try keyed[column].readVarint()
-                    let reference = coded == 0 ? lastStrings[shape.firstSlot + position] : coded
-                    guard reference != 0, reference <= UInt64(strings.count) else {
-                        throw PayloadError(
-                            position: keyed[column].position, reason: "string value \(coded) outside the table")
-                    }
-                    lastStrings[shape.firstSlot + position] = reference
-                    value = .string(strings[Int(reference - 1)])
-                case .int:
-                    value = .int(try keyed[column].readSigned())
-                case .boolFalse:
-                    value = .bool(false)
-                case .boolTrue:
-                    value = .bool(true)
-                case .double:
-                    value = .double(Double(bitPattern: try extraColumn.readFixed64()))
-                case .stringArray, .intArray, .doubleArray, .boolArray:
-                    value = try readArray(type, &extraColumn)
-                }
-                sink.append(value, key: shape.slots[position].key)
+            if readsSlots[shapeNumber] {
+                try readSlots(
+                    of: shapes[shapeNumber], keyed: &keyed, extra: &extraColumn, lastStrings: &lastStrings,
+                    sink: &sink)
             }
 
             var events: [SpanRecord.Event] = []
-            if shape.hasEvents {
+            if hasEvents[shapeNumber] {
                 let eventCount = try extraColumn.readCount()
                 events.reserveCapacity(eventCount)
                 for _ in 0..<eventCount {
@@ -301,7 +283,7 @@ extension BlockDecoder {
                 }
             }
             var limitCounts: (UInt32, UInt32, UInt32) = (0, 0, 0)
-            if shape.hasLimitCounts {
+            if hasLimitCounts[shapeNumber] {
                 limitCounts = (
                     UInt32(truncatingIfNeeded: try extraColumn.readVarint()),
                     UInt32(truncatingIfNeeded: try extraColumn.readVarint()),
@@ -309,8 +291,52 @@ extension BlockDecoder {
                 )
             }
             sink.endSpan(
-                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, start: start, end: end, shape: shape,
-                shapeIndex: Int(shapeIndex), events: events, limitCounts: limitCounts)
+                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, start: start, end: end,
+                shapeIndex: shapeNumber, events: events, limitCounts: limitCounts)
+        }
+    }
+
+    /// The attribute values of one span of `shape`, from the keyed columns and `extra`, to `sink`.
+    @inline(__always)
+    private func readSlots(
+        of shape: Shape, keyed: inout [PayloadReader], extra extraColumn: inout PayloadReader,
+        lastStrings: inout [UInt64], sink: inout some DecodedSpanSink
+    ) throws(PayloadError) {
+        for position in shape.slots.indices {
+            let type = shape.slots[position].type
+            let column = shape.slots[position].column
+            guard shape.slots[position].isWanted else {
+                // Doubles and arrays share the extra column with what follows: read past them.
+                switch type {
+                case .double: _ = try extraColumn.readFixed64()
+                case .stringArray, .intArray, .doubleArray, .boolArray: _ = try readArray(type, &extraColumn)
+                case .string, .int, .boolFalse, .boolTrue: break
+                }
+                continue
+            }
+            let value: AttributeValue
+            switch type {
+            case .string:
+                let coded = try keyed[column].readVarint()
+                let reference = coded == 0 ? lastStrings[shape.firstSlot + position] : coded
+                guard reference != 0, reference <= UInt64(strings.count) else {
+                    throw PayloadError(
+                        position: keyed[column].position, reason: "string value \(coded) outside the table")
+                }
+                lastStrings[shape.firstSlot + position] = reference
+                value = .string(strings[Int(reference - 1)])
+            case .int:
+                value = .int(try keyed[column].readSigned())
+            case .boolFalse:
+                value = .bool(false)
+            case .boolTrue:
+                value = .bool(true)
+            case .double:
+                value = .double(Double(bitPattern: try extraColumn.readFixed64()))
+            case .stringArray, .intArray, .doubleArray, .boolArray:
+                value = try readArray(type, &extraColumn)
+            }
+            sink.append(value, key: shape.slots[position].key)
         }
     }
 
@@ -319,18 +345,19 @@ extension BlockDecoder {
         /// Whether values of attribute `key` are wanted.
         func wants(_ key: String) -> Bool
         mutating func begin(spanCount: Int, shapes: [Shape])
-        mutating func beginSpan(shape: Shape)
+        mutating func beginSpan(slotCount: Int)
         /// One attribute value of the current span, in shape order.
         mutating func append(_ value: AttributeValue, key: String)
         mutating func endSpan(
-            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shape: Shape,
-            shapeIndex: Int, events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32))
+            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shapeIndex: Int,
+            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32))
     }
 
     /// Builds a `SpanRecord` per span: one exact-size attribute array, adopted without a copy.
     private struct RecordsSink: DecodedSpanSink {
         var entries: [LogEntry]
         private var pairs: [(String, AttributeValue)] = []
+        private var shapes: [Shape] = []
 
         init(entries: [LogEntry]) { self.entries = entries }
 
@@ -338,11 +365,12 @@ extension BlockDecoder {
 
         mutating func begin(spanCount: Int, shapes: [Shape]) {
             entries.reserveCapacity(entries.count + spanCount)
+            self.shapes = shapes
         }
 
         @inline(__always)
-        mutating func beginSpan(shape: Shape) {
-            pairs.reserveCapacity(shape.slots.count)
+        mutating func beginSpan(slotCount: Int) {
+            pairs.reserveCapacity(slotCount)
         }
 
         @inline(__always)
@@ -352,9 +380,10 @@ extension BlockDecoder {
 
         @inline(__always)
         mutating func endSpan(
-            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shape: Shape,
-            shapeIndex: Int, events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
+            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shapeIndex: Int,
+            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
         ) {
+            let shape = shapes[shapeIndex]
             var attributes: [(String, AttributeValue)] = []
             swap(&attributes, &pairs)
             if !shape.distinctKeys {
@@ -422,7 +451,7 @@ extension BlockDecoder {
         }
 
         @inline(__always)
-        mutating func beginSpan(shape: Shape) {
+        mutating func beginSpan(slotCount: Int) {
             valueStart = values.count
         }
 
@@ -433,8 +462,8 @@ extension BlockDecoder {
 
         @inline(__always)
         mutating func endSpan(
-            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shape: Shape,
-            shapeIndex: Int, events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
+            traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shapeIndex: Int,
+            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
         ) {
             // The decoder ends at most `spanCount` spans, the size of every column.
             let index = written
