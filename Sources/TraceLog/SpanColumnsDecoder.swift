@@ -447,7 +447,9 @@ extension BlockDecoder {
             durations.allocate(spanCount)
             shapeIndexes.allocate(spanCount)
             valueStarts.allocate(spanCount)
-            values.reserveCapacity(spanCount * 4)
+            // Room for every value the record can hold: the most wanted slots of any shape, for every span.
+            let wantedPerSpan = shapes.lazy.map { $0.slots.lazy.filter(\.isWanted).count }.max() ?? 0
+            values.reserveCapacity(spanCount * wantedPerSpan)
         }
 
         @inline(__always)
