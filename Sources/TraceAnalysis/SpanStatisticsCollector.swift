@@ -19,6 +19,8 @@ public struct SpanStatisticsCollector: Sendable {
     /// Computes self time for spans added without one.
     public private(set) var selfTimeTracker: SelfTimeTracker
     private var byName: [String: SpanStatistics] = [:]
+    /// Links children to parents within a batch for `add(_: SpanBatch)`; kept to reuse its tables.
+    private var batchSelfTimes = BatchSelfTimes()
 
     /// Creates an empty collector; see `SelfTimeTracker` for `maxPendingChildIntervals`.
     public init(alpha: Double = 0.01, maxPendingChildIntervals: Int = 1_000_000) {
@@ -47,6 +49,36 @@ public struct SpanStatisticsCollector: Sendable {
             selfTimeNanoseconds: selfTimeNanoseconds,
             isError: span.status.isError
         )
+    }
+
+    /// Adds every span of `batch` (a decoded log block, spans in finishing order): the same as `add(_:)` on each of
+    /// `batch.records`, without making the records. Names are looked up once per shape, and self time is linked
+    /// within the block (`BatchSelfTimes`).
+    ///
+    /// ```swift
+    /// for case .spans(let batch) in try LogBatchReader(path: "app.tklog", attributes: []) { collector.add(batch) }
+    /// ```
+    public mutating func add(_ batch: SpanBatch) {
+        guard batch.count > 0 else { return }
+        var selfTimes: [UInt64] = []
+        batchSelfTimes.compute(batch, tracker: &selfTimeTracker, into: &selfTimes)
+        // The statistics of the batch's names, taken out of the dictionary while the spans are recorded.
+        var positions: [String: Int] = [:]
+        var local: [SpanStatistics] = []
+        let shapePositions = batch.shapes.map { shape -> Int in
+            if let known = positions[shape.name] { return known }
+            positions[shape.name] = local.count
+            local.append(byName.removeValue(forKey: shape.name) ?? SpanStatistics(name: shape.name, alpha: alpha))
+            return local.count - 1
+        }
+        let shapeIsError = batch.shapes.map(\.status.isError)
+        for index in 0..<batch.count {
+            let shape = Int(batch.shapeIndexes[index])
+            local[shapePositions[shape]].record(
+                durationNanoseconds: batch.durationNanoseconds[index], selfTimeNanoseconds: selfTimes[index],
+                isError: shapeIsError[shape])
+        }
+        for statistics in local { byName[statistics.name] = statistics }
     }
 
     /// The statistics for one name, `nil` if no span had it.

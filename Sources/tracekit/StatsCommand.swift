@@ -29,7 +29,10 @@ struct StatsCommand: TracekitSubcommand {
 
     func execute() throws(CLIError) -> Int32 {
         var collector = SpanStatisticsCollector()
-        let files = try LogInput.read(paths, progress: progressOption.progress) { collector.add($0) }
+        // A block at a time, no attribute decoded: the statistics need names, times and ids only.
+        let files = try LogInput.readBatches(paths, progress: progressOption.progress, attributes: []) {
+            collector.add($0)
+        }
         LogInput.warnAboutDamage(files)
         let table = StatsTable(collector)
         print(json ? table.renderJSON() : table.renderText(), terminator: json ? "\n" : "")

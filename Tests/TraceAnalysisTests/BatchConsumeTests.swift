@@ -185,4 +185,16 @@ import TraceMetrics
         #expect(samples["traces_span_metrics_self_time_seconds_sum", parentSelf] == 0.04)
         #expect(analyzer.evictedChildIntervals == 0)
     }
+
+    @Test(arguments: [11 as UInt64, 12])
+    func statisticsFromBatchesEqualThoseFromRecords(seed: UInt64) {
+        let spans = Self.awkwardStream(count: 5_000, seed: seed)
+        var fromRecords = SpanStatisticsCollector()
+        for span in spans { fromRecords.add(span) }
+        var fromBatches = SpanStatisticsCollector()
+        for batch in Self.batches(of: spans, seed: seed) { fromBatches.add(batch) }
+        #expect(fromBatches.nameCount == fromRecords.nameCount)
+        #expect(fromBatches.statistics == fromRecords.statistics)
+        #expect(fromRecords.statistics.contains { $0.totalSelfTimeNanoseconds < $0.totalDurationNanoseconds })
+    }
 }
