@@ -154,6 +154,46 @@ import TraceKit
         #expect(malformed > 100)
     }
 
+    @Test(arguments: [64 as UInt64, 65])
+    func batchesAndRecordsAgreeOnHostilePayloads(seed: UInt64) throws {
+        // The batch decoder must keep exactly the spans the record decoder keeps before the first malformed
+        // field, and report the same failure (position and reason).
+        var generator = SpanGenerator(seed: seed, scheme: LogBatchReaderTests.scheme)
+        var encoder = BlockEncoder(identifiers: IdentifierKeys(LogBatchReaderTests.scheme))
+        for _ in 0..<60 { _ = encoder.append(generator.span()) }
+        let payload = encoder.seal()
+        var random = SeededGenerator(seed: seed)
+        var malformed = 0
+        for round in 0..<1200 {
+            var mutated = payload
+            if round % 10 == 0 {
+                mutated = Array(mutated[0..<Int.random(in: 0..<mutated.count, using: &random)])
+            } else {
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(
+                        in: 0...255, using: &random)
+                }
+            }
+            var records: [LogEntry] = []
+            var batches: [LogBatchEntry] = []
+            let (recordFailure, batchFailure) = mutated.withUnsafeBytes { raw -> (PayloadError?, PayloadError?) in
+                var first: PayloadError?
+                var second: PayloadError?
+                do throws(PayloadError) { try BlockDecoder.decode(raw, into: &records) } catch { first = error }
+                do throws(PayloadError) { try BlockDecoder.decodeBatches(raw, into: &batches) } catch { second = error }
+                return (first, second)
+            }
+            if recordFailure != nil { malformed += 1 }
+            #expect(recordFailure?.position == batchFailure?.position, "round \(round)")
+            #expect(recordFailure?.reason == batchFailure?.reason, "round \(round)")
+            var batchSpans: [SpanRecord] = []
+            for case .spans(let batch) in batches { batchSpans += batch.records }
+            // Compared as text: mutated bytes make NaN doubles, which are never equal to themselves.
+            #expect(batchSpans.map { "\($0)" } == records.spans.map { "\($0)" }, "round \(round)")
+        }
+        #expect(malformed > 40)
+    }
+
     @Test func aMalformedPayloadInsideAGoodBlockIsReportedWithTheBlockOffset() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
