@@ -123,6 +123,16 @@ struct BatchDerivation {
         dependentStarts.append(dependent.count)
     }
 
+    /// Skips the next shape of the batch: no span of the batch has it (a damaged or hostile record can declare
+    /// shapes it never uses), and looking its series up would create them, empty.
+    mutating func addUnusedShape() {
+        spanCounts.append(0)
+        counterStarts.append(counterPositions.count)
+        durationStarts.append(durationPositions.count)
+        selfTimePositions.append(-1)
+        dependentStarts.append(dependent.count)
+    }
+
     /// Gathers what every span of the batch adds; `selfTimes` (one per span) feed the generic self-time series.
     mutating func derive(selfTimes: [UInt64]?) {
         let exemplar = Self.exemplarMaker(batch, enabled: exemplars)

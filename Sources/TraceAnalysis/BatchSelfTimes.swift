@@ -37,8 +37,12 @@ struct BatchSelfTimes {
     private var previousSibling: [Int32] = []
     /// Children's intervals of a parent with more than two, or with children from earlier batches.
     private var intervals: [NanosecondInterval] = []
-    /// Mixed into every hash, so ids chosen by whoever wrote the log cannot aim at one slot.
-    private let seed = UInt64.random(in: .min ... .max)
+    /// Seeded, so ids chosen by whoever wrote the log cannot aim at one slot.
+    private let hash = SpanKeyHash(seed: .random(in: .min ... .max))
+    /// The bits of the filter of waiting parents, from their span ids.
+    private let filterSeed = UInt64.random(in: .min ... .max)
+    /// The most parents open at once in the last batch, to give back a table grown by an unusual block.
+    private var peakOccupied = 0
 
     /// Replaces `nanoseconds` with the self time of every span of `batch`, using and updating `tracker` for
     /// children from earlier batches and parents in later ones.
@@ -57,6 +61,7 @@ struct BatchSelfTimes {
             return
         }
         if previousSibling.count < count { previousSibling = [Int32](repeating: -1, count: count) }
+        tracker.shrinkIfSparse()
         nanoseconds = [UInt64](repeating: 0, count: count)
         var intervals = self.intervals
         // The parents the tracker holds children for, as bits of their span ids: a span whose bit is clear has no
@@ -64,17 +69,22 @@ struct BatchSelfTimes {
         // waiting parents, so the bits stay a superset.
         var waitingBits = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         func bit(_ spanID: SpanID) -> (word: Int, mask: UInt64) {
-            let mixed = SplitMix64.mix(spanID.rawValue ^ seed)
+            let mixed = SplitMix64.mix(spanID.rawValue ^ filterSeed)
             return (Int(mixed >> 62), 1 << (mixed & 63))
         }
-        tracker.forEachWaitingParent { spanID in
-            let (word, mask) = bit(spanID)
-            switch word {
-            case 0: waitingBits.0 |= mask
-            case 1: waitingBits.1 |= mask
-            case 2: waitingBits.2 |= mask
-            default: waitingBits.3 |= mask
+        if tracker.waitingParentCount <= 64 {
+            tracker.forEachWaitingParent { spanID in
+                let (word, mask) = bit(spanID)
+                switch word {
+                case 0: waitingBits.0 |= mask
+                case 1: waitingBits.1 |= mask
+                case 2: waitingBits.2 |= mask
+                default: waitingBits.3 |= mask
+                }
             }
+        } else {
+            // Many waiting parents would set most bits anyway; and walking the tracker's table costs its size.
+            waitingBits = (.max, .max, .max, .max)
         }
         func mayWait(_ spanID: SpanID) -> Bool {
             let (word, mask) = bit(spanID)
@@ -155,6 +165,15 @@ struct BatchSelfTimes {
     /// Gives the tracker the children whose parent did not come in the batch, group by group in the order the
     /// groups began, and empties the table.
     private mutating func handWaitingGroups(of batch: SpanBatch, to tracker: inout SelfTimeTracker) {
+        defer {
+            // A table grown by a block with unusually many open parents goes back to its usual size, so later
+            // blocks do not pay for walking it.
+            if slots.count > 256, peakOccupied * 8 < slots.count {
+                slots = [Slot](repeating: Slot(), count: 256)
+                occupiedCount = 0
+            }
+            peakOccupied = occupiedCount
+        }
         guard occupiedCount > 0 else { return }
         let waiting = slots.filter(\.occupied).sorted { $0.firstChild < $1.firstChild }
         var children: [Int] = []
@@ -179,8 +198,7 @@ struct BatchSelfTimes {
 
     @inline(__always)
     private func home(_ traceLow: UInt64, _ traceHigh: UInt64, _ spanID: UInt64) -> Int {
-        let hash = SplitMix64.mix(spanID ^ seed ^ traceLow ^ (traceHigh &* 0x9E37_79B9_7F4A_7C15))
-        return Int(truncatingIfNeeded: hash) & (slots.count - 1)
+        Int(truncatingIfNeeded: hash(TraceID(high: traceHigh, low: traceLow), spanID)) & (slots.count - 1)
     }
 
     /// The slot holding the key (trace, span id), or the free slot where it would go.
@@ -202,6 +220,7 @@ struct BatchSelfTimes {
     private mutating func insert(_ entry: Slot, at slot: Int) {
         slots[slot] = entry
         occupiedCount += 1
+        peakOccupied = max(peakOccupied, occupiedCount)
         guard occupiedCount * 2 > slots.count else { return }
         // More parents open at once than expected: double the table, placing every entry again.
         let old = slots.filter(\.occupied)

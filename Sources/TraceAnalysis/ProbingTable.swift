@@ -113,11 +113,22 @@ struct ProbingTable<Key: ProbingKey, Value> {
         count = 0
     }
 
+    /// Gives room back once the table has emptied out: rebuilt at a quarter of its size when it is larger than
+    /// 1,024 slots and less than an eighth full, so walking it (`forEach`, `forEachKey`) costs about what it holds.
+    mutating func shrinkIfSparse() {
+        guard keys.count > 1_024, count * 8 < keys.count else { return }
+        rebuild(capacity: keys.count / 4)
+    }
+
     private mutating func grow() {
+        rebuild(capacity: keys.count * 2)
+    }
+
+    private mutating func rebuild(capacity: Int) {
         let oldKeys = keys
         let oldValues = values
-        keys = Array(repeating: nil, count: oldKeys.count * 2)
-        values = Array(repeating: nil, count: oldKeys.count * 2)
+        keys = Array(repeating: nil, count: capacity)
+        values = Array(repeating: nil, count: capacity)
         mask = keys.count - 1
         count = 0
         for index in oldKeys.indices {

@@ -27,10 +27,10 @@ public struct SelfTimeTracker: Sendable {
         var traceID: TraceID
         var spanID: SpanID
 
-        // Both ids: many traces can name the same parent span id (a remote parent in `traceparent`), and those
-        // keys must not all land in one slot.
+        // Both ids, folded in under the seed: many traces can name the same parent span id (a remote parent in
+        // `traceparent`), and ids a log's writer picks must not aim at one slot.
         func probingHash(seed: UInt64) -> UInt64 {
-            spanID.rawValue ^ seed ^ SplitMix64.mix(traceID.low ^ (traceID.high &* 0x9E37_79B9_7F4A_7C15))
+            SpanKeyHash.hash(traceID, spanID.rawValue, seed: seed)
         }
     }
 
@@ -104,6 +104,15 @@ public struct SelfTimeTracker: Sendable {
 
     /// Whether any child interval waits for its parent.
     var hasWaitingChildren: Bool { waiting.count > 0 }
+
+    /// How many parents children wait for.
+    var waitingParentCount: Int { waiting.count }
+
+    /// Gives back the room of a table that grew while many children waited (children of parents that never
+    /// came) and has emptied out since.
+    mutating func shrinkIfSparse() {
+        waiting.shrinkIfSparse()
+    }
 
     /// Calls `body` with the span id of every parent that children wait for.
     func forEachWaitingParent(_ body: (SpanID) -> Void) {

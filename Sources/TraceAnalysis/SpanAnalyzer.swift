@@ -159,12 +159,22 @@ public final class SpanAnalyzer: SplitSpanSink {
 
     /// The order-independent part of `consume(_: SpanBatch)`: everything but self time. Safe on any thread, in
     /// any order; a `LogBatchReader(path:preparingFor:)` calls it on its decoding threads.
+    ///
+    /// ```swift
+    /// analyzer.prepare(batch)          // on any thread
+    /// analyzer.consumePrepared(batch)  // later, batches in the order their spans finished
+    /// ```
     public func prepare(_ batch: SpanBatch) {
         derive(batch, part: .orderIndependent)
     }
 
     /// The rest of `consume(_: SpanBatch)` for a batch already passed to `prepare(_: SpanBatch)`: self time,
     /// which needs the batches in the order their spans finished.
+    ///
+    /// ```swift
+    /// let reader = try LogBatchReader(path: "app.tklog", attributes: analyzer.attributeKeys, preparingFor: analyzer)
+    /// for case .spans(let batch) in reader { analyzer.consumePrepared(batch) }
+    /// ```
     public func consumePrepared(_ batch: SpanBatch) {
         derive(batch, part: .selfTime)
     }
@@ -174,7 +184,13 @@ public final class SpanAnalyzer: SplitSpanSink {
         if part != .selfTime { analyzed.wrappingAdd(UInt64(batch.count), ordering: .relaxed) }
         if part == .selfTime && spanMetrics == nil { return }
         var derivation = BatchDerivation(batch, exemplars: configuration.exemplars, part: part)
-        for shape in batch.shapes {
+        var used = [Bool](repeating: false, count: batch.shapes.count)
+        for shape in batch.shapeIndexes { used[Int(shape)] = true }
+        for (shape, isUsed) in zip(batch.shapes, used) {
+            guard isUsed else {
+                derivation.addUnusedShape()
+                continue
+            }
             let key = SpanPlanKey(name: shape.name, kind: shape.kind, status: shape.status)
             let plan = plan(for: key)
             // A shape also fixes which attributes its spans have: rules that test for one are decided per shape.
@@ -206,7 +222,12 @@ public final class SpanAnalyzer: SplitSpanSink {
     /// Child intervals dropped from the self-time buffer because their parent never came (bounded memory).
     public var evictedChildIntervals: UInt64 { ordered.withLock { $0.tracker.evictedChildIntervalCount } }
 
-    /// Child intervals waiting in the self-time buffer for a parent that has not come (yet).
+    /// Child intervals waiting in the self-time buffer for a parent that has not come (yet): after a whole log,
+    /// children of parents that were lost (a damaged block) or never recorded.
+    ///
+    /// ```swift
+    /// print("children still waiting for their parents:", analyzer.pendingChildIntervals)
+    /// ```
     public var pendingChildIntervals: Int { ordered.withLock { $0.tracker.pendingChildIntervalCount } }
 
     /// Everything but self time: counters and histograms whose result does not depend on the order spans come in.

@@ -65,7 +65,11 @@ public struct SpanStatisticsCollector: Sendable {
         // The statistics of the batch's names, taken out of the dictionary while the spans are recorded.
         var positions: [String: Int] = [:]
         var local: [SpanStatistics] = []
-        let shapePositions = batch.shapes.map { shape -> Int in
+        var used = [Bool](repeating: false, count: batch.shapes.count)
+        for shape in batch.shapeIndexes { used[Int(shape)] = true }
+        // Only the names of shapes that spans have: a damaged or hostile record can declare others.
+        let shapePositions = zip(batch.shapes, used).map { shape, isUsed -> Int in
+            guard isUsed else { return -1 }
             if let known = positions[shape.name] { return known }
             positions[shape.name] = local.count
             local.append(byName.removeValue(forKey: shape.name) ?? SpanStatistics(name: shape.name, alpha: alpha))

@@ -20,10 +20,21 @@ public protocol SplitSpanSink: SpanSink {
     func prepare(contentsOf spans: [SpanRecord])
     /// The rest of consuming a span already passed to `prepare(_:)`; spans come in the order they finished.
     func consumePrepared(_ span: SpanRecord)
-    /// `prepare(_:)` for every span of a `SpanBatch`; by default through `batch.records`.
+    /// `prepare(_:)` for every span of a `SpanBatch`; by default through `batch.records`. A replaying
+    /// `LogBatchReader(path:preparingFor:)` calls it on its decoding threads.
+    ///
+    /// ```swift
+    /// sink.prepare(batch)  // any thread, any order
+    /// ```
     func prepare(_ batch: SpanBatch)
     /// `consumePrepared(_:)` for every span of a `SpanBatch` already passed to `prepare(_:)`, in order; by default
     /// through `batch.records`.
+    ///
+    /// ```swift
+    /// for case .spans(let batch) in try LogBatchReader(path: "app.tklog", preparingFor: sink) {
+    ///     sink.consumePrepared(batch)
+    /// }
+    /// ```
     func consumePrepared(_ batch: SpanBatch)
 }
 

@@ -47,7 +47,8 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
     /// the next few blocks while the caller consumes (as `LogReader` does).
     ///
     /// With `attributes`, only the values of those attribute keys are decoded: the batches' shapes list only
-    /// those of their keys, and the log's columns of other keys are not even read. A consumer that needs a few
+    /// those of their keys, and in span columns records (format version 2) the columns of other keys are not even
+    /// read (span runs of format version 1 are decoded whole, then filtered). A consumer that needs a few
     /// attributes (such as `SpanAnalyzer.attributeKeys`) saves most of the decoding and memory that way.
     ///
     /// ```swift

@@ -21,6 +21,9 @@ extension BlockDecoder {
         let outputCount: Int
         /// Where this shape's slots start in the per-record `lastStrings`.
         @exclusivity(unchecked) var firstSlot = 0
+        /// The slots a span of this shape reads: the wanted ones, and unwanted ones whose value sits in the shared
+        /// extra column and must be read past. Set with `isWanted`.
+        @exclusivity(unchecked) var readPositions: [Int] = []
 
         init(
             name: String, kind: SpanRecord.Kind, status: SpanRecord.Status, hasEvents: Bool, hasLimitCounts: Bool,
@@ -182,19 +185,18 @@ extension BlockDecoder {
         var extraColumn = fixed[SpanColumn.extra]
         for shape in shapes {
             for slot in shape.slots.indices { shape.slots[slot].isWanted = sink.wants(shape.slots[slot].key) }
+            shape.readPositions = shape.slots.indices.filter { position in
+                switch shape.slots[position].type {
+                case .double, .stringArray, .intArray, .doubleArray, .boolArray: return true
+                case .string, .int, .boolFalse, .boolTrue: return shape.slots[position].isWanted
+                }
+            }
         }
         sink.begin(spanCount: count, shapes: shapes)
         // What the loop needs per shape, in plain arrays: most spans then never touch their shape object (whose
         // reference count would otherwise change twice per span).
         let slotCounts = shapes.map { $0.slots.count }
-        let readsSlots = shapes.map { shape in
-            shape.slots.contains { slot in
-                switch slot.type {
-                case .double, .stringArray, .intArray, .doubleArray, .boolArray: return true
-                case .string, .int, .boolFalse, .boolTrue: return slot.isWanted
-                }
-            }
-        }
+        let readsSlots = shapes.map { !$0.readPositions.isEmpty }
         let hasEvents = shapes.map(\.hasEvents)
         let hasLimitCounts = shapes.map(\.hasLimitCounts)
         for _ in 0..<count {
@@ -302,7 +304,7 @@ extension BlockDecoder {
         of shape: Shape, keyed: inout [PayloadReader], extra extraColumn: inout PayloadReader,
         lastStrings: inout [UInt64], sink: inout some DecodedSpanSink
     ) throws(PayloadError) {
-        for position in shape.slots.indices {
+        for position in shape.readPositions {
             let type = shape.slots[position].type
             let column = shape.slots[position].column
             guard shape.slots[position].isWanted else {
@@ -447,9 +449,10 @@ extension BlockDecoder {
             durations.allocate(spanCount)
             shapeIndexes.allocate(spanCount)
             valueStarts.allocate(spanCount)
-            // Room for every value the record can hold: the most wanted slots of any shape, for every span.
+            // Room for the values of a typical record: the most wanted slots of any shape for every span, but never
+            // more than a record may hold (both counts come from the file).
             let wantedPerSpan = shapes.lazy.map { $0.slots.lazy.filter(\.isWanted).count }.max() ?? 0
-            values.reserveCapacity(spanCount * wantedPerSpan)
+            values.reserveCapacity(min(spanCount * wantedPerSpan, SpanColumn.maxAttributeSlotsPerRecord))
         }
 
         @inline(__always)

@@ -34,7 +34,8 @@ public final class Histogram: @unchecked Sendable {
     let sumNanoseconds = Atomic<UInt64>(0)
     let exemplars: Locked<[RecordedExemplar?]>
     /// Per bucket, the nanoseconds of the exemplar kept by `observe(nanoseconds:exemplar:)`: an observation below
-    /// it cannot replace the exemplar, so it skips the lock. Only ever raised, so a stale read costs a lock, no more.
+    /// it (in seconds) cannot replace the exemplar, so it skips the lock. It only goes down within the same seconds
+    /// (a tie won by smaller labels), so a stale read costs a lock, no more.
     let exemplarFloors: UnsafeMutablePointer<Atomic<UInt64>>
 
     init(upperBounds: [Double]) {
@@ -164,7 +165,14 @@ public final class Histogram: @unchecked Sendable {
     /// Keeps the exemplar if `nanoseconds` is the slowest of bucket `index` so far (ties: smaller labels).
     @inline(__always)
     package func offerExemplar(bucket index: Int, nanoseconds: UInt64, exemplar: () -> Exemplar?) {
-        guard nanoseconds >= exemplarFloors[index].load(ordering: .relaxed) else { return }
+        let floor = exemplarFloors[index].load(ordering: .relaxed)
+        if nanoseconds < floor {
+            // Below the kept exemplar in nanoseconds, but above 2^43 ns two values can divide to the same seconds,
+            // and a tie in seconds is decided by the labels below, whatever the order the values came in.
+            guard floor >= 1 << 43, Double(nanoseconds) / 1_000_000_000 == Double(floor) / 1_000_000_000 else {
+                return
+            }
+        }
         let seconds = Double(nanoseconds) / 1_000_000_000
         exemplars.withLock { slots in
             if let current = slots[index], seconds < current.value { return }

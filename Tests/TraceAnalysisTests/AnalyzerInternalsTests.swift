@@ -41,6 +41,27 @@ import TraceMetrics
         #expect(values.sorted() == reference.values.sorted())
     }
 
+    @Test func aTableThatEmptiedOutShrinksAndKeepsWhatIsLeft() {
+        struct WideKey: ProbingKey, Hashable {
+            var value: UInt64
+            func probingHash(seed: UInt64) -> UInt64 { value ^ seed }
+        }
+        var table = ProbingTable<WideKey, Int>()
+        for value in 0..<5_000 { table.insert(value, for: WideKey(value: UInt64(value))) }
+        for value in 0..<4_900 { _ = table.removeValue(for: WideKey(value: UInt64(value))) }
+        var slots = 0
+        table.forEachKey { _ in slots += 1 }
+        #expect(slots == 100)
+        table.shrinkIfSparse()
+        table.shrinkIfSparse()
+        var left: [UInt64] = []
+        table.forEachKey { left.append($0.value) }
+        #expect(left.sorted() == Array(4_900..<5_000))
+        for value in 4_900..<5_000 { #expect(table[WideKey(value: UInt64(value))] == value) }
+        #expect(table[WideKey(value: 7)] == nil)
+        #expect(table.count == 100)
+    }
+
     @Test func stringHashesDependOnEveryByteAndOnTheSeed() {
         let strings = ["", "a", "b", "ab", "ba", "ui_generation", "ui_generatioN", String(repeating: "x", count: 100)]
         let hashes = Set(strings.map { $0.probingHash(seed: 1) })

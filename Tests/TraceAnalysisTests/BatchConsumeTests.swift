@@ -197,4 +197,26 @@ import TraceMetrics
         #expect(fromBatches.statistics == fromRecords.statistics)
         #expect(fromRecords.statistics.contains { $0.totalSelfTimeNanoseconds < $0.totalDurationNanoseconds })
     }
+
+    @Test func shapesThatNoSpanHasAddNoSeriesAndNoStatistics() throws {
+        // A damaged or hostile record can declare shapes that none of its (surviving) spans has.
+        let spans = Self.awkwardStream(count: 400, seed: 21)
+        var batch = SpanBatch()
+        var shapes: [SpanBatch.Shape: Int] = [:]
+        for span in spans { batch.append(span, shapeIndex: &shapes) }
+        _ = batch.appendShape(SpanBatch.Shape(name: "declared_only", kind: .server, status: .ok, keys: ["action"]))
+        let clock = MetricsClock.fixed(1_764_000_000)
+        let expected = MetricsRegistry(clock: clock)
+        let single = try SpanAnalyzer(registry: expected)
+        for span in spans { single.consume(span) }
+        let registry = MetricsRegistry(clock: clock)
+        let batched = try SpanAnalyzer(registry: registry)
+        batched.consume(batch)
+        let text = registry.exposition(.openMetrics)
+        #expect(text == expected.exposition(.openMetrics))
+        #expect(!text.contains("declared_only"))
+        var statistics = SpanStatisticsCollector()
+        statistics.add(batch)
+        #expect(statistics.statistics(named: "declared_only") == nil)
+    }
 }
