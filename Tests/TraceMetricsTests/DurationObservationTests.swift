@@ -54,4 +54,20 @@ import Testing
         #expect(made == 2)
         #expect(histogram.count == 4)
     }
+
+    @Test func durationsThatTieInSecondsAreDecidedByLabelsInEitherOrder() throws {
+        // Above 2^53 ns doubles are coarser than a nanosecond: these two differ in nanoseconds but divide to the
+        // same seconds, so they tie, and the smaller labels (span 1) must win whichever came first.
+        let slower: UInt64 = (1 << 53) + 1
+        let faster: UInt64 = 1 << 53
+        #expect(Double(slower) / 1_000_000_000 == Double(faster) / 1_000_000_000)
+        for order in [[(slower, 2), (faster, 1)], [(faster, 1), (slower, 2)]] {
+            let histogram = Histogram(upperBounds: [1])
+            for (nanoseconds, span) in order {
+                let candidate = try exemplar(span)
+                histogram.observe(nanoseconds: nanoseconds, exemplar: candidate)
+            }
+            #expect(histogram.snapshot().exemplars[1]?.exemplar.labelValues.first == "0000000000000001")
+        }
+    }
 }
