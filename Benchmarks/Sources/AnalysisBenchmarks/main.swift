@@ -88,24 +88,6 @@ func gzipSeconds(_ path: String) -> Double {
     processSeconds("/usr/bin/gzip", ["-dc", path])
 }
 
-/// Runs a program to completion with its output discarded; returns the wall seconds, process start included.
-/// Through `posix_spawn` and `waitpid`: Foundation's `Process.waitUntilExit` notices the exit only at its next
-/// poll, which rounded every gzip time up to a multiple of about 50 ms (and made `/bin/true` take 51 ms).
-func processSeconds(_ program: String, _ arguments: [String]) -> Double {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
-    defer { for argument in argv { free(argument) } }
-    var pid: pid_t = 0
-    let start = now()
-    guard posix_spawn(&pid, program, &actions, nil, argv, environ) == 0 else { return .nan }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    return now() - start
-}
-
 // Child mode: replay one log a block at a time as `tracekit metrics` does; print "spans seconds peak-MB".
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--replay-batches" {
     let analyzer = try SpanAnalyzer(registry: MetricsRegistry())
