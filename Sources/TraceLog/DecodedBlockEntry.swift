@@ -10,11 +10,17 @@ protocol DecodedBlockEntry {
         throws(PayloadError)
     /// A damaged region (the enums' `damage` case).
     static func damage(_ damage: LogDamage) -> Self
+    /// A trivial entry, swapped in where an entry is moved out of an array.
+    static var placeholder: Self { get }
     /// Hands the spans among `entries` to `preparer` (see `LogReader(path:preparingFor:)`).
     static func prepare(_ entries: [Self], for preparer: any SplitSpanSink)
 }
 
 extension LogEntry: DecodedBlockEntry {
+    static var placeholder: LogEntry {
+        .droppedSpans(DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
+    }
+
     static func decode(_ payload: UnsafeRawBufferPointer, attributeKeys: Set<String>?, into entries: inout [LogEntry])
         throws(PayloadError)
     {
@@ -33,6 +39,10 @@ extension LogEntry: DecodedBlockEntry {
 }
 
 extension LogBatchEntry: DecodedBlockEntry {
+    static var placeholder: LogBatchEntry {
+        .droppedSpans(DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
+    }
+
     static func decode(
         _ payload: UnsafeRawBufferPointer, attributeKeys: Set<String>?, into entries: inout [LogBatchEntry]
     ) throws(PayloadError) {

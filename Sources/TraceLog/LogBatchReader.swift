@@ -27,21 +27,10 @@ public enum LogBatchEntry: Sendable {
 public final class LogBatchReader: Sequence, IteratorProtocol {
     /// The path being read.
     public let path: String
-    /// Reads directly without read-ahead; `nil` when the prefetcher reads ahead.
-    private let scanner: BlockScanner?
-    private let prefetcher: BlockPrefetcher<LogBatchEntry>?
-    // A reader is used by one thread at a time, so the dynamic exclusivity checks are switched off.
-    @exclusivity(unchecked) private var pending: [LogBatchEntry] = []
-    @exclusivity(unchecked) private var pendingIndex = 0
-    private var nextOffset: Int64 = 0
-    /// The attribute keys whose values are decoded (nil: all).
-    private let attributeKeys: Set<String>?
-    /// Gets every batch before `next()` returns it; see `init(path:readAhead:attributes:preparingFor:)`.
-    private let preparer: (any SplitSpanSink)?
-    /// Whether `next()` must call `preparer.prepare` itself (the decoding threads do not).
-    private let preparesOnCaller: Bool
+    /// The blocks' entries, read directly or ahead.
+    private let source: BlockEntrySource<LogBatchEntry>
     /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
-    public private(set) var sawEndOfFileMarker = false
+    public var sawEndOfFileMarker: Bool { source.sawEndOfFileMarker }
 
     /// Opens `path` for reading from its start. With `readAhead`, three helper threads find, inflate and decode
     /// the next few blocks while the caller consumes (as `LogReader` does).
@@ -79,59 +68,16 @@ public final class LogBatchReader: Sequence, IteratorProtocol {
         preparingOnDecodingThreads onDecodingThreads: Bool
     ) throws(TraceLogError) {
         self.path = path
-        self.attributeKeys = attributes
-        self.preparer = preparer
-        let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
-        if readAhead {
-            let prefetcher = BlockPrefetcher<LogBatchEntry>(
-                scanner: scanner, path: path, preparer: onDecodingThreads ? preparer : nil, attributeKeys: attributes)
-            if prefetcher.start() {
-                self.prefetcher = prefetcher
-                self.scanner = nil
-                self.preparesOnCaller = !onDecodingThreads
-                return
-            }
-        }
-        self.prefetcher = nil
-        self.scanner = scanner
-        self.preparesOnCaller = true
-    }
-
-    deinit {
-        prefetcher?.cancel()
+        source = BlockEntrySource(
+            path: path, scanner: try BlockScanner(file: try FileHandle.openForReading(path)), readAhead: readAhead,
+            preparer: preparer, preparingOnDecodingThreads: onDecodingThreads, attributeKeys: attributes)
     }
 
     /// The byte offset after the last block whose entries were handed out.
-    public var offset: Int64 { nextOffset }
+    public var offset: Int64 { source.offset }
 
     /// The next entry, or `nil` at the end of the file.
     public func next() -> LogBatchEntry? {
-        while true {
-            if pendingIndex < pending.count {
-                var entry = LogBatchEntry.droppedSpans(
-                    DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
-                swap(&entry, &pending[pendingIndex])
-                pendingIndex += 1
-                return entry
-            }
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
-            if let prefetcher {
-                guard let batch = prefetcher.next() else { return nil }
-                pending = batch.entries
-                if preparesOnCaller, let preparer { LogBatchEntry.prepare(pending, for: preparer) }
-                sawEndOfFileMarker = batch.isEndOfFileMarker
-                nextOffset = batch.nextOffset
-                continue
-            }
-            guard let scanner else { return nil }
-            guard
-                let isMarker = LogBatchEntry.readStep(
-                    scanner, path: path, waitForGrowth: false, attributeKeys: attributeKeys, into: &pending)
-            else { return nil }
-            if let preparer { LogBatchEntry.prepare(pending, for: preparer) }
-            sawEndOfFileMarker = isMarker
-            nextOffset = scanner.offset
-        }
+        source.next(waitForGrowth: false)
     }
 }

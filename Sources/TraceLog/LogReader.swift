@@ -31,22 +31,12 @@ public final class LogReader: Sequence, IteratorProtocol {
     public let path: String
     /// Whether the reader waits for a growing file instead of reporting its incomplete tail.
     public let follow: Bool
-    /// Reads directly in follow mode; `nil` when a prefetcher reads ahead.
-    private var scanner: BlockScanner?
-    private let prefetcher: BlockPrefetcher<LogEntry>?
-    // A reader is used by one thread at a time and these are never accessed overlappingly, so the dynamic
-    // exclusivity checks Swift would make on every entry are switched off.
-    @exclusivity(unchecked) private var pending: [LogEntry] = []
-    @exclusivity(unchecked) private var pendingIndex = 0
-    private var nextOffset: Int64 = 0
+    /// The blocks' entries, read directly (always in follow mode) or ahead.
+    private let source: BlockEntrySource<LogEntry>
     /// The damage returned so far.
     public private(set) var damages: [LogDamage] = []
     /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
-    public private(set) var sawEndOfFileMarker = false
-    /// Gets every span before `next()` returns it; see `init(path:follow:readAhead:preparingFor:)`.
-    private let preparer: (any SplitSpanSink)?
-    /// Whether `next()` must call `preparer.prepare` itself (the decoding threads do not).
-    private let preparesOnCaller: Bool
+    public var sawEndOfFileMarker: Bool { source.sawEndOfFileMarker }
 
     /// Opens `path` for reading from its start.
     ///
@@ -81,63 +71,26 @@ public final class LogReader: Sequence, IteratorProtocol {
     ) throws(TraceLogError) {
         self.path = path
         self.follow = follow
-        self.preparer = preparer
-        let scanner = try BlockScanner(file: try FileHandle.openForReading(path))
-        if !follow && readAhead {
-            // With two cores or fewer, the decoding threads and the caller already keep every core busy, and
-            // moving work onto the decoding threads only adds the cost of handing it over (measured on 2 cores:
-            // no faster, up to 12% slower), so the caller prepares each block itself when it takes it.
-            let prefetcher = BlockPrefetcher<LogEntry>(
-                scanner: scanner, path: path, preparer: onDecodingThreads ? preparer : nil)
-            if prefetcher.start() {
-                self.prefetcher = prefetcher
-                self.scanner = nil
-                self.preparesOnCaller = !onDecodingThreads
-                return
-            }
-        }
-        self.prefetcher = nil
-        self.scanner = scanner
-        self.preparesOnCaller = true
-    }
-
-    deinit {
-        prefetcher?.cancel()
+        // With two cores or fewer, the decoding threads and the caller already keep every core busy, and moving
+        // work onto the decoding threads only adds the cost of handing it over (measured on 2 cores: no faster,
+        // up to 12% slower), so the caller prepares each block itself when it takes it.
+        source = BlockEntrySource(
+            path: path, scanner: try BlockScanner(file: try FileHandle.openForReading(path)),
+            readAhead: !follow && readAhead, preparer: preparer, preparingOnDecodingThreads: onDecodingThreads)
     }
 
     /// The byte offset after the last block whose entries were handed out.
-    public var offset: Int64 { nextOffset }
+    public var offset: Int64 { source.offset }
 
     /// The next entry, or `nil` at the end (in follow mode: at the end for now).
     public func next() -> LogEntry? {
         while true {
-            if pendingIndex < pending.count {
-                // Move the entry out (swap in a trivial placeholder) instead of copying it and its references.
-                var entry = LogEntry.droppedSpans(
-                    DroppedSpans(reason: .bufferFull, count: 0, recordedUnixNanoseconds: 0))
-                swap(&entry, &pending[pendingIndex])
-                pendingIndex += 1
+            if let entry = source.next(waitForGrowth: follow) {
                 if case .damage(let damage) = entry { damages.append(damage) }
                 return entry
             }
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
-            if let prefetcher {
-                guard let batch = prefetcher.next() else { return nil }
-                pending = batch.entries
-                if preparesOnCaller, let preparer { LogEntry.prepare(pending, for: preparer) }
-                sawEndOfFileMarker = batch.isEndOfFileMarker
-                nextOffset = batch.nextOffset
-                continue
-            }
-            guard let scanner else { return nil }
-            guard let isMarker = LogEntry.readStep(scanner, path: path, waitForGrowth: follow, into: &pending) else {
-                if follow, moveToRotatedFile() { continue }
-                return nil
-            }
-            if let preparer { LogEntry.prepare(pending, for: preparer) }
-            sawEndOfFileMarker = isMarker
-            nextOffset = scanner.offset
+            if follow, moveToRotatedFile() { continue }
+            return nil
         }
     }
 
@@ -147,7 +100,9 @@ public final class LogReader: Sequence, IteratorProtocol {
     /// After catching up in follow mode: if our file was rotated away, continue with the file rotated after it
     /// (or with the live file), so no rotated file is skipped even when several rotations happened meanwhile.
     private func moveToRotatedFile() -> Bool {
-        guard let current = scanner?.file.identity, FileHandle.identity(ofPath: path) != current else { return false }
+        guard let current = source.scanner?.file.identity, FileHandle.identity(ofPath: path) != current else {
+            return false
+        }
         let files = LogRotation.files(for: path)
         let position = files.firstIndex { FileHandle.identity(ofPath: $0) == current }
         let nextPath: String
@@ -160,7 +115,7 @@ public final class LogReader: Sequence, IteratorProtocol {
         guard let file = try? FileHandle.openForReading(nextPath), let next = try? BlockScanner(file: file) else {
             return false
         }
-        scanner = next
+        source.scanner = next
         return true
     }
 
