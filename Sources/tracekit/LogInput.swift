@@ -67,6 +67,17 @@ enum LogInput {
         _ paths: [String], progress mode: ProgressMode, preparingFor preparer: (any SplitSpanSink)? = nil,
         onSpan: (SpanRecord) -> Void
     ) throws(CLIError) -> [LogFileSummary] {
+        try eachFile(paths, progress: mode) { (path, size, onProgress) throws(CLIError) in
+            try readFile(path, size: size, preparingFor: preparer, onSpan: onSpan, onProgress: onProgress)
+        }
+    }
+
+    /// Reads every file behind `paths` in turn with `readOne`, which reports how far it has read in the file;
+    /// the progress bar on a terminal covers all the files.
+    private static func eachFile(
+        _ paths: [String], progress mode: ProgressMode,
+        readOne: (String, Int64, (Int64) -> Void) throws(CLIError) -> LogFileSummary
+    ) throws(CLIError) -> [LogFileSummary] {
         let files = try files(paths)
         let sizes = files.map { fileSize($0) }
         let progress = ProgressBar(totalBytes: sizes.reduce(0, +), mode: mode)
@@ -74,11 +85,8 @@ enum LogInput {
         var summaries: [LogFileSummary] = []
         var bytesBefore: Int64 = 0
         for (path, size) in zip(files, sizes) {
-            let summary = try readFile(path, size: size, preparingFor: preparer, onSpan: onSpan) { offset in
-                progress.update(doneBytes: bytesBefore + offset)
-            }
+            summaries.append(try readOne(path, size) { offset in progress.update(doneBytes: bytesBefore + offset) })
             bytesBefore += size
-            summaries.append(summary)
         }
         return summaries
     }
@@ -137,16 +145,10 @@ enum LogInput {
         _ paths: [String], progress mode: ProgressMode, attributes: Set<String>? = nil,
         preparingFor preparer: (any SplitSpanSink)? = nil, onBatch: (SpanBatch) -> Void
     ) throws(CLIError) -> [LogFileSummary] {
-        let files = try files(paths)
-        let sizes = files.map { fileSize($0) }
-        let progress = ProgressBar(totalBytes: sizes.reduce(0, +), mode: mode)
-        defer { progress.finish() }
-        var summaries: [LogFileSummary] = []
-        var bytesBefore: Int64 = 0
-        for (path, size) in zip(files, sizes) {
+        try eachFile(paths, progress: mode) { (path, size, onProgress) throws(CLIError) in
             if size == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
             let reader: LogBatchReader
-            do {
+            do throws(TraceLogError) {
                 reader = try LogBatchReader(path: path, attributes: attributes, preparingFor: preparer)
             } catch {
                 throw .reading(path, error)
@@ -161,14 +163,12 @@ enum LogInput {
                 case .droppedSpans(let dropped): summary.droppedSpanCount += dropped.count
                 case .damage(let damage): summary.damages.append(damage)
                 }
-                progress.update(doneBytes: bytesBefore + reader.offset)
+                onProgress(reader.offset)
             }
             summary.sawEndOfFileMarker = reader.sawEndOfFileMarker
             try summary.checkIsALog()
-            bytesBefore += size
-            summaries.append(summary)
+            return summary
         }
-        return summaries
     }
 
     /// The file header `path` starts with, `nil` when the first block holds none; reads one block only.

@@ -94,13 +94,9 @@ import TraceMetrics
             }
         }
         batch.commit(exemplar: exemplar)
-        let text = registry.exposition(.openMetrics)
-        let directLines = text.split(separator: "\n").filter { $0.hasPrefix("direct_seconds") }
-        let batchedLines = text.split(separator: "\n").filter { $0.hasPrefix("batched_seconds") }
+        let (directLines, batchedLines) = Self.seriesLines(registry.exposition(.openMetrics))
         #expect(directLines.count > 4)
-        #expect(
-            directLines.map { $0.replacingOccurrences(of: "direct_seconds", with: "x") }
-                == batchedLines.map { $0.replacingOccurrences(of: "batched_seconds", with: "x") })
+        #expect(directLines == batchedLines)
     }
 
     @Test(arguments: [8 as UInt64, 9])
@@ -138,12 +134,19 @@ import TraceMetrics
             }
         }
         gathered.commit(exemplar: exemplar)
-        let text = registry.exposition(.openMetrics)
-        let directLines = text.split(separator: "\n").filter { $0.hasPrefix("direct_seconds") }
-        let batchedLines = text.split(separator: "\n").filter { $0.hasPrefix("batched_seconds") }
+        let (directLines, batchedLines) = Self.seriesLines(registry.exposition(.openMetrics))
         #expect(directLines.count > 6)
-        #expect(
-            directLines.map { $0.replacingOccurrences(of: "direct_seconds", with: "x") }
-                == batchedLines.map { $0.replacingOccurrences(of: "batched_seconds", with: "x") })
+        #expect(directLines == batchedLines)
+    }
+
+    /// The exposition lines of `direct_seconds` and of `batched_seconds`, each with its family name taken out,
+    /// so the two histograms' samples and exemplars compare line by line.
+    static func seriesLines(_ text: String) -> (direct: [String], batched: [String]) {
+        func lines(_ family: String) -> [String] {
+            text.split(separator: "\n").filter { $0.hasPrefix(family) }.map {
+                $0.replacingOccurrences(of: family, with: "x")
+            }
+        }
+        return (lines("direct_seconds"), lines("batched_seconds"))
     }
 }
