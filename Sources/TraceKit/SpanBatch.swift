@@ -113,18 +113,6 @@ public struct SpanBatch: Sendable {
     /// Every span as a `SpanRecord`, in order.
     public var records: [SpanRecord] { (0..<count).map(record(at:)) }
 
-    /// Makes room for `count` more spans.
-    package mutating func reserveCapacity(_ count: Int, values valueCount: Int) {
-        traceIDs.reserveCapacity(count)
-        spanIDs.reserveCapacity(count)
-        parentSpanIDs.reserveCapacity(count)
-        startUnixNanoseconds.reserveCapacity(count)
-        durationNanoseconds.reserveCapacity(count)
-        shapeIndexes.reserveCapacity(count)
-        valueStarts.reserveCapacity(count)
-        values.reserveCapacity(valueCount)
-    }
-
     /// Appends a span of shape `shape` whose values start at `valueStart` in `values` (appended by the caller,
     /// before or after; by default next).
     package mutating func appendSpan(
@@ -202,10 +190,5 @@ public struct SpanBatch: Sendable {
         self.valueStarts += valueStarts.map { $0 &+ firstValue }
         self.values += values
         for (index, extra) in extras { self.extras[firstSpan + index] = extra }
-    }
-
-    /// Records the extra fields of the span just appended.
-    package mutating func setExtraOfLastSpan(_ extra: Extra) {
-        extras[count - 1] = extra
     }
 }
