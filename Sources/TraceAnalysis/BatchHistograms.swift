@@ -123,15 +123,11 @@ struct BatchHistograms {
             buckets[bucket].count &+= 1
             sums[position] &+= nanoseconds
             let current = buckets[bucket].slowestSpan
-            if current >= 0 {
-                let order = NanosecondObservations<Int32>.order(nanoseconds, buckets[bucket].slowestNanoseconds)
-                if order < 0 { return }
-                if order == 0 {
-                    guard let new = exemplar(span) else { return }
-                    if let old = exemplar(current), !new.labelValues.lexicographicallyPrecedes(old.labelValues) {
-                        return
-                    }
-                }
+            if current >= 0,
+                !NanosecondObservations<Int32>.replaces(
+                    nanoseconds, span, buckets[bucket].slowestNanoseconds, current, exemplar: exemplar)
+            {
+                return
             }
             buckets[bucket].slowestNanoseconds = nanoseconds
             buckets[bucket].slowestSpan = span

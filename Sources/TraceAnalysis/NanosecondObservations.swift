@@ -33,19 +33,27 @@ struct NanosecondObservations<Candidate> {
         let index = histogram.bucketIndex(nanoseconds: nanoseconds)
         counts[index] &+= 1
         sumNanoseconds &+= nanoseconds
-        if let current = slowest[index] {
-            let order = Self.order(nanoseconds, current.nanoseconds)
-            if order < 0 { return }
-            if order == 0 {
-                guard let new = exemplar(candidate) else { return }
-                if let old = exemplar(current.candidate),
-                    !new.labelValues.lexicographicallyPrecedes(old.labelValues)
-                {
-                    return
-                }
-            }
+        if let current = slowest[index],
+            !Self.replaces(nanoseconds, candidate, current.nanoseconds, current.candidate, exemplar: exemplar)
+        {
+            return
         }
         slowest[index] = (nanoseconds, candidate)
+    }
+
+    /// Whether an observation of `nanoseconds` (from `candidate`) takes a bucket's exemplar from the slowest so
+    /// far: it is slower in seconds, or as slow and its exemplar's labels come first. The rule the histogram
+    /// applies, so gathered observations keep the exemplar observing one by one would keep.
+    @inline(__always)
+    static func replaces<Other>(
+        _ nanoseconds: UInt64, _ candidate: Other, _ currentNanoseconds: UInt64, _ current: Other,
+        exemplar: (Other) -> Exemplar?
+    ) -> Bool {
+        let order = order(nanoseconds, currentNanoseconds)
+        if order != 0 { return order > 0 }
+        guard let new = exemplar(candidate) else { return false }
+        guard let old = exemplar(current) else { return true }
+        return new.labelValues.lexicographicallyPrecedes(old.labelValues)
     }
 
     /// How `one` compares with `other` as the histogram compares exemplars, in seconds (-1, 0, 1). Below 2^43 ns
