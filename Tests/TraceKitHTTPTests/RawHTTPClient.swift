@@ -23,7 +23,18 @@ final class RawHTTPClient: @unchecked Sendable {
     private let fd: Int32
 
     init(port: Int, receiveTimeout: Duration = .seconds(10)) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = try Self.connectedSocket(port: port, receiveTimeout: receiveTimeout)
+    }
+
+    deinit { close(fd) }
+
+    /// Opens and connects a socket; closes it itself on failure.
+    ///
+    /// A separate step on purpose: a class initializer that throws after its stored properties are set still runs
+    /// `deinit`, so closing in the initializer and again in `deinit` would close whatever descriptor another thread
+    /// (a server's event loop) opened under the same number in between.
+    private static func connectedSocket(port: Int, receiveTimeout: Duration) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -35,15 +46,15 @@ final class RawHTTPClient: @unchecked Sendable {
             }
         }
         guard status == 0 else {
+            let failure = errno
             close(fd)
-            throw Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)")
+            throw Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(failure)")
         }
         let seconds = receiveTimeout.components.seconds
         var timeout = timeval(tv_sec: Int(seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
     }
-
-    deinit { close(fd) }
 
     /// Sends all of `bytes`; returns false when the peer closed the connection.
     @discardableResult
