@@ -15,31 +15,24 @@ import TraceKit
 public struct SlowestSpans: Sendable {
     /// How many spans are kept at most.
     public let capacity: Int
-    /// A min-heap on slowness: the root is the fastest span kept, the first to give way.
-    private var heap: [SpanRecord] = []
+    private var heap: SlowestHeap<SpanRecord>
 
     /// Creates an empty top-`capacity` list (a negative capacity counts as 0).
     public init(capacity: Int) {
         self.capacity = max(0, capacity)
+        heap = SlowestHeap(capacity: capacity)
     }
 
     /// Offers one span; it is kept if it is among the `capacity` slowest so far.
     public mutating func add(_ span: SpanRecord) {
-        guard capacity > 0 else { return }
-        if heap.count < capacity {
-            heap.append(span)
-            siftUp(heap.count - 1)
-        } else if Self.isSlower(span, than: heap[0]) {
-            heap[0] = span
-            siftDown(0)
-        }
+        heap.add(span)
     }
 
     /// The kept spans, slowest first.
-    public var spans: [SpanRecord] {
-        heap.sorted { Self.isSlower($0, than: $1) }
-    }
+    public var spans: [SpanRecord] { heap.slowestFirst }
+}
 
+extension SpanRecord: SlownessRanked {
     /// The order used everywhere for "slowest": longer first, then earlier start, then lower ids.
     static func isSlower(_ a: SpanRecord, than b: SpanRecord) -> Bool {
         if a.durationNanoseconds != b.durationNanoseconds { return a.durationNanoseconds > b.durationNanoseconds }
@@ -47,28 +40,5 @@ public struct SlowestSpans: Sendable {
         if a.traceID.high != b.traceID.high { return a.traceID.high < b.traceID.high }
         if a.traceID.low != b.traceID.low { return a.traceID.low < b.traceID.low }
         return a.spanID.rawValue < b.spanID.rawValue
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.isSlower(heap[parent], than: heap[child]) else { return }
-            heap.swapAt(parent, child)
-            child = parent
-        }
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            var fastest = parent
-            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count {
-                if Self.isSlower(heap[fastest], than: heap[child]) { fastest = child }
-            }
-            guard fastest != parent else { return }
-            heap.swapAt(parent, fastest)
-            parent = fastest
-        }
     }
 }

@@ -4,22 +4,23 @@ import Foundation
 
 /// Buckets durations by powers of 10^(1/4) (four buckets per decade: 1, 1.8, 3.2, 5.6 x 10^k ns) and draws
 /// a bar per bucket between the fastest and slowest span, with the count on hover (`<title>`, no script).
+/// The counts are kept per bucket while spans stream by, so a chart costs the same for any number of spans.
 enum LatencyHistogramSVG {
     static let width = 360.0
     static let height = 150.0
     private static let bucketsPerDecade = 4.0
 
-    /// The SVG for `durations` (nanoseconds); `id` becomes the element id, `name` the accessible label.
-    static func svg(id: String, name: String, durations: [UInt64]) -> String {
-        let positive = durations.map { max(1, $0) }
-        guard let low = positive.min(), let high = positive.max() else { return "" }
-        let firstBucket = Int((log10(Double(low)) * bucketsPerDecade).rounded(.down))
-        let lastBucket = max(firstBucket, Int((log10(Double(high)) * bucketsPerDecade).rounded(.down)))
+    /// The bucket of a duration: `floor(log10(nanoseconds) × 4)`, durations under 1 ns counting as 1 ns.
+    static func bucket(nanoseconds: UInt64) -> Int {
+        Int((log10(Double(max(1, nanoseconds))) * bucketsPerDecade).rounded(.down))
+    }
+
+    /// The SVG for durations counted per `bucket(nanoseconds:)`; `id` becomes the element id, `name` the
+    /// accessible label. Bars run from the fastest span's bucket to the slowest's.
+    static func svg(id: String, name: String, buckets: [Int: Int]) -> String {
+        guard let firstBucket = buckets.keys.min(), let lastBucket = buckets.keys.max() else { return "" }
         var counts = Array(repeating: 0, count: lastBucket - firstBucket + 1)
-        for duration in positive {
-            let bucket = Int((log10(Double(duration)) * bucketsPerDecade).rounded(.down))
-            counts[min(max(bucket - firstBucket, 0), counts.count - 1)] += 1
-        }
+        for (bucket, count) in buckets { counts[bucket - firstBucket] += count }
         let peak = Double(counts.max() ?? 1)
         let plotLeft = 36.0
         let plotBottom = height - 28

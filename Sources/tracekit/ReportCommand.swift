@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import TraceAnalysis
+import TraceKit
 
 /// `tracekit report PATH --output report.html`.
 struct ReportCommand: TracekitSubcommand {
@@ -31,18 +32,49 @@ struct ReportCommand: TracekitSubcommand {
     }
 
     func execute() throws(CLIError) -> Int32 {
-        let (spans, files) = try LogInput.spans(paths, progress: progressOption.progress)
+        // Two passes, so memory follows the number of span names and traces rather than spans: statistics, latency
+        // buckets and trace extents first (no attribute decoded), then the spans of the slowest traces.
+        var collector = SpanStatisticsCollector()
+        var extents = TraceExtents()
+        var latencyBuckets: [String: [Int: Int]] = [:]
+        let files = try LogInput.readBatches(paths, progress: progressOption.progress, attributes: []) { batch in
+            collector.add(batch)
+            extents.add(batch)
+            Self.countLatencies(of: batch, into: &latencyBuckets)
+        }
         LogInput.warnAboutDamage(files)
-        let forest = TraceForest(spans)
-        var durations: [String: [UInt64]] = [:]
-        for span in spans { durations[span.name, default: []].append(span.durationNanoseconds) }
+        let chosen = extents.slowest(traces).map(\.traceID)
+        var slowestTraces: [SpanTree] = []
+        if !chosen.isEmpty {
+            let wanted = Set(chosen)
+            var spans: [SpanRecord] = []
+            _ = try LogInput.readBatches(paths, progress: progressOption.progress) { batch in
+                for index in 0..<batch.count where wanted.contains(batch.traceIDs[index]) {
+                    spans.append(batch.record(at: index))
+                }
+            }
+            let forest = TraceForest(spans)
+            // A trace is missing in the second pass only if a file was replaced in between.
+            slowestTraces = chosen.compactMap(forest.tree(for:))
+        }
         let title = "TraceKit report: " + (files.compactMap { $0.resource?.serviceName }.first ?? "trace log")
-        var page = ReportPage(
-            title: title, files: files, forest: forest, statistics: StatsTable(forest.statistics()),
-            durations: durations)
-        page.timelineCount = traces
+        let page = ReportPage(
+            title: title, files: files, traceCount: extents.traceCount, statistics: StatsTable(collector),
+            latencyBuckets: latencyBuckets, slowestTraces: slowestTraces)
         try OutputFile.write(Array(page.html().utf8), to: output)
         StandardError.write("wrote \(output)\n")
         return ExitStatus.success
+    }
+
+    /// Counts the batch's spans per name and latency bucket: per shape first, then once per name.
+    static func countLatencies(of batch: SpanBatch, into buckets: inout [String: [Int: Int]]) {
+        var perShape = [[Int: Int]](repeating: [:], count: batch.shapes.count)
+        for index in 0..<batch.count {
+            let bucket = LatencyHistogramSVG.bucket(nanoseconds: batch.durationNanoseconds[index])
+            perShape[Int(batch.shapeIndexes[index])][bucket, default: 0] += 1
+        }
+        for (shape, counts) in zip(batch.shapes, perShape) where !counts.isEmpty {
+            buckets[shape.name, default: [:]].merge(counts, uniquingKeysWith: +)
+        }
     }
 }

@@ -8,12 +8,16 @@ import TraceKit
 struct ReportPage {
     var title: String
     var files: [LogFileSummary]
-    var forest: TraceForest
+    /// How many traces the logs hold.
+    var traceCount: Int
     var statistics: StatsTable
-    /// Durations per span name, for the histograms.
-    var durations: [String: [UInt64]]
+    /// Span counts per name and `LatencyHistogramSVG.bucket(nanoseconds:)`, for the histograms.
+    var latencyBuckets: [String: [Int: Int]]
+    /// The slowest traces, slowest first, drawn as timelines.
+    var slowestTraces: [SpanTree]
     var histogramLimit = 24
-    var timelineCount = 5
+    /// The most rows of the statistics table: a log with very many span names still makes a page that opens.
+    var statisticsRowLimit = 500
 
     func html() -> String {
         var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -34,7 +38,7 @@ struct ReportPage {
         let damageCount = files.reduce(0) { $0 + $1.damages.count }
         let services = Set(files.compactMap { $0.resource?.serviceName }).sorted()
         var text = "<p class=\"overview\">"
-        text += "\(spanCount) spans in \(forest.trees.count) traces, \(statistics.rows.count) span names"
+        text += "\(spanCount) spans in \(traceCount) traces, \(statistics.rows.count) span names"
         if !services.isEmpty { text += "; service " + HTMLText.escape(services.joined(separator: ", ")) }
         text += "; from " + HTMLText.escape(files.map(\.path).joined(separator: ", "))
         if damageCount > 0 { text += ". <strong>\(damageCount) damaged region(s) skipped</strong>" }
@@ -42,10 +46,16 @@ struct ReportPage {
     }
 
     private func statsSection() -> String {
-        var text = "<h2>Span statistics</h2>\n<table id=\"stats\" class=\"stats\">\n<thead><tr>"
+        let shown = statistics.rows.prefix(statisticsRowLimit)
+        var text = "<h2>Span statistics</h2>\n"
+        if statistics.rows.count > shown.count {
+            text += "<p class=\"note\">The \(shown.count) names with the most total time of "
+            text += "\(statistics.rows.count); <code>tracekit stats --json</code> lists them all.</p>\n"
+        }
+        text += "<table id=\"stats\" class=\"stats\">\n<thead><tr>"
         for header in StatsTable.headers { text += "<th>\(HTMLText.escape(header))</th>" }
         text += "</tr></thead>\n<tbody>\n"
-        for row in statistics.rows {
+        for row in shown {
             let cells = StatsTable.cells(row)
             text += row.errorCount > 0 ? "<tr class=\"has-errors\">" : "<tr>"
             for (column, cell) in cells.enumerated() {
@@ -72,19 +82,18 @@ struct ReportPage {
             text += ", p99 \(HTMLText.escape(DurationText.format(nanoseconds: row.p99DurationNanoseconds)))</span>"
             text += "</figcaption>\n"
             text += LatencyHistogramSVG.svg(
-                id: "histogram-\(index)", name: row.name, durations: durations[row.name] ?? [])
+                id: "histogram-\(index)", name: row.name, buckets: latencyBuckets[row.name] ?? [:])
             text += "</figure>\n"
         }
         return text + "</div>\n"
     }
 
     private func timelineSection() -> String {
-        let trees = forest.slowestTraces(timelineCount)
         var text = "<h2>Slowest traces</h2>\n"
         text +=
             "<p class=\"legend\"><span class=\"key kind-server\"></span>server <span class=\"key kind-client\"></span>"
         text += "client <span class=\"key kind-internal\"></span>internal <span class=\"key error\"></span>error</p>\n"
-        for (index, tree) in trees.enumerated() {
+        for (index, tree) in slowestTraces.enumerated() {
             let rootName = tree.primaryRootIndex.map { tree.nodes[$0].span.name } ?? "?"
             text += "<figure class=\"trace\"><figcaption>\(index + 1). \(HTMLText.escape(rootName)) <span>"
             text += "\(HTMLText.escape(DurationText.format(nanoseconds: tree.durationNanoseconds))), "

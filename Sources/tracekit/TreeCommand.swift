@@ -24,7 +24,7 @@ struct TreeCommand: TracekitSubcommand {
     @Option(help: "Print the N slowest traces.")
     var slowest = 10
 
-    @Flag(help: "Print every trace, slowest first.")
+    @Flag(help: "Print every trace, slowest first (this holds every span in memory).")
     var all = false
 
     @OptionGroup var progressOption: ProgressOption
@@ -37,25 +37,61 @@ struct TreeCommand: TracekitSubcommand {
     }
 
     func execute() throws(CLIError) -> Int32 {
-        let (spans, files) = try LogInput.spans([path], progress: progressOption.progress)
-        LogInput.warnAboutDamage(files)
-        let forest = TraceForest(spans)
         if let trace, let traceID = TraceID(hexString: trace) {
-            guard let tree = forest.tree(for: traceID) else { throw .traceNotFound(path: path, traceID: trace) }
+            // One pass, keeping the spans of that trace only.
+            let (spans, files) = try Self.spans(of: [traceID], in: path, progress: progressOption.progress)
+            LogInput.warnAboutDamage(files)
+            guard let tree = TraceForest(spans).tree(for: traceID) else {
+                throw .traceNotFound(path: path, traceID: trace)
+            }
             print(tree.renderText(), terminator: "")
             return ExitStatus.success
         }
-        let count = all ? forest.trees.count : min(slowest, forest.trees.count)
+        let chosen: [TraceID]
+        let traceCount: Int
+        let forest: TraceForest
+        if all {
+            let (spans, files) = try LogInput.spans([path], progress: progressOption.progress)
+            LogInput.warnAboutDamage(files)
+            forest = TraceForest(spans)
+            traceCount = forest.trees.count
+            chosen = forest.slowestTraces(traceCount).map(\.traceID)
+        } else {
+            // Two passes, so memory follows the number of traces rather than spans: the extent of every trace
+            // first (no attribute decoded), then the spans of the slowest few.
+            var extents = TraceExtents()
+            let files = try LogInput.readBatches([path], progress: progressOption.progress, attributes: []) {
+                extents.add($0)
+            }
+            LogInput.warnAboutDamage(files)
+            traceCount = extents.traceCount
+            chosen = extents.slowest(slowest).map(\.traceID)
+            forest = TraceForest(try Self.spans(of: Set(chosen), in: path, progress: progressOption.progress).spans)
+        }
         var output = BufferedOutput()
-        for (index, tree) in forest.slowestTraces(count).enumerated() {
+        // A trace is missing in the second pass only if the file was replaced in between.
+        for (index, tree) in chosen.compactMap(forest.tree(for:)).enumerated() {
             if index > 0 { output.writeLine("") }
             output.writeLine(String(tree.renderText().dropLast()))
         }
-        if count < forest.trees.count {
+        if chosen.count < traceCount {
             output.writeLine("")
-            output.writeLine("(\(count) slowest of \(forest.trees.count) traces; --slowest N or --all for more)")
+            output.writeLine("(\(chosen.count) slowest of \(traceCount) traces; --slowest N or --all for more)")
         }
         output.flush()
         return ExitStatus.success
+    }
+
+    /// The spans of `traceIDs` in the logs behind `path`, in file order, a block at a time.
+    static func spans(
+        of traceIDs: Set<TraceID>, in path: String, progress: ProgressMode
+    ) throws(CLIError) -> (spans: [SpanRecord], files: [LogFileSummary]) {
+        var spans: [SpanRecord] = []
+        let files = try LogInput.readBatches([path], progress: progress) { batch in
+            for index in 0..<batch.count where traceIDs.contains(batch.traceIDs[index]) {
+                spans.append(batch.record(at: index))
+            }
+        }
+        return (spans, files)
     }
 }

@@ -72,6 +72,39 @@ struct LogFixture {
         writer.shutdown()
     }
 
+    /// Writes `traceCount` traces of 1-6 spans each, spans of different traces interleaved and spread over many
+    /// blocks, durations from a few values (so traces tie and the tie-breaks matter), names from `nameCount`.
+    static func writeInterleaved(to path: String, traceCount: Int, nameCount: Int = 4, seed: UInt64) throws {
+        var state = seed
+        func next(_ bound: UInt64) -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 33) % bound
+        }
+        var spans: [SpanRecord] = []
+        for trace in 0..<traceCount {
+            let traceID = TraceID(high: next(3), low: UInt64(trace) &* 0x9E37_79B9 &+ 1)
+            let start = baseTime + 1_000_000 * next(4)
+            let count = Int(next(6)) + 1
+            for index in 0..<count {
+                spans.append(
+                    SpanRecord(
+                        traceID: traceID, spanID: SpanID(rawValue: UInt64(index + 1)),
+                        parentSpanID: index == 0 ? nil : SpanID(rawValue: 1),
+                        name: "op-\((trace + index) % nameCount)", startUnixNanoseconds: start + 500_000 * next(3),
+                        durationNanoseconds: 1_000_000 * (next(5) + 1)))
+            }
+        }
+        for index in spans.indices.reversed() {
+            spans.swapAt(index, Int(next(UInt64(index + 1))))
+        }
+        let writer = try LogWriter(path: path, resource: Resource(serviceName: "cli-test"))
+        for (index, span) in spans.enumerated() {
+            writer.consume(span)
+            if index % 97 == 96 { writer.flush() }
+        }
+        writer.shutdown()
+    }
+
     /// The offsets of the BGZF blocks of the file at `path` (BSIZE from each block's extra field).
     static func blockOffsets(_ path: String) throws -> [Int] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -66,6 +66,27 @@ import Testing
         #expect(unknown.stderr.contains("\(log): no trace with id 000000000000abcd00000000000000ff"))
     }
 
+    @Test func theSlowestTreesReadInTwoPassesAreThoseOfTheWholeForest() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("interleaved.tklog")
+        try LogFixture.writeInterleaved(to: log, traceCount: 300, seed: 5)
+        // `--all` builds the forest of every span; `--slowest` ranks traces by a first pass and reads the spans
+        // of the chosen ones in a second.
+        let all = try CLIProcess.tracekit(["tree", log, "--all"])
+        #expect(all.status == 0, "\(all.stderr)")
+        let every = all.text.components(separatedBy: "\n\n")
+        #expect(every.count == 300)
+        for n in [1, 12, 299] {
+            let some = try CLIProcess.tracekit(["tree", log, "--slowest", String(n)])
+            #expect(some.status == 0, "\(some.stderr)")
+            var chosen = some.text.components(separatedBy: "\n\n")
+            #expect(chosen.removeLast() == "(\(n) slowest of 300 traces; --slowest N or --all for more)\n")
+            #expect(chosen == Array(every.prefix(n)))
+        }
+        let same = try CLIProcess.tracekit(["tree", log, "--slowest", "300"])
+        #expect(same.text == all.text)
+    }
+
     @Test func statsCountsEveryNameWithErrorsAndQuantiles() throws {
         let directory = try TemporaryDirectory()
         let log = directory.file("stats.tklog")

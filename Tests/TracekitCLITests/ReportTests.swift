@@ -50,6 +50,32 @@ import Testing
         #expect(dom.components(separatedBy: #"<rect class="bar""#).count - 1 >= 4)
     }
 
+    @Test func aLogWithVeryManyNamesGetsACappedTableAndTheSlowestTraces() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("names.tklog")
+        try LogFixture.writeInterleaved(to: log, traceCount: 600, nameCount: 520, seed: 11)
+        let html = directory.file("names.html")
+        let result = try CLIProcess.tracekit(["report", log, "--output", html, "--traces", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("in 600 traces, 520 span names"))
+        #expect(page.contains("The 500 names with the most total time of 520"))
+        let table = try #require(
+            page.components(separatedBy: "<tbody>").last?.components(separatedBy: "</tbody>").first)
+        #expect(table.components(separatedBy: "<tr").count - 1 == 500)
+        #expect(page.components(separatedBy: #"class="histogram" id="#).count - 1 == 24)
+        #expect(page.components(separatedBy: #"class="timeline" id="#).count - 1 == 3)
+
+        // The timelines are the three slowest trees, in the order `tree` prints them.
+        let tree = try CLIProcess.tracekit(["tree", log, "--slowest", "3"])
+        let traceIDs = tree.text.split(separator: "\n").filter { $0.hasPrefix("trace ") }.map {
+            String($0.split(separator: " ")[1])
+        }
+        #expect(traceIDs.count == 3)
+        let positions = traceIDs.compactMap { page.range(of: "trace \($0)</span>")?.lowerBound }
+        #expect(positions.count == 3 && positions == positions.sorted())
+    }
+
     static let chromiumFlags = [
         "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--no-first-run",
     ]
