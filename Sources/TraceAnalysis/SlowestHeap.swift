@@ -28,6 +28,13 @@ struct SlowestHeap<Element: SlownessRanked>: Sendable {
         }
     }
 
+    /// Whether an element would be kept: there is room, or `isSlowerThanFastestKept` says it beats the fastest
+    /// element kept. Lets a caller skip building an element that would be dropped.
+    func wouldKeep(_ isSlowerThanFastestKept: (Element) -> Bool) -> Bool {
+        guard capacity > 0 else { return false }
+        return heap.count < capacity || isSlowerThanFastestKept(heap[0])
+    }
+
     /// The kept elements, slowest first.
     var slowestFirst: [Element] {
         heap.sorted { Element.isSlower($0, than: $1) }

@@ -28,17 +28,59 @@ public struct SlowestSpans: Sendable {
         heap.add(span)
     }
 
+    /// Offers every span of `batch` (with `name`, only spans of that name): the same as `add(_:)` on each of
+    /// `batch.records`, but a record is made only for a span that is kept.
+    ///
+    /// ```swift
+    /// for case .spans(let batch) in try LogBatchReader(path: "app.tklog") { slowest.add(batch) }
+    /// ```
+    public mutating func add(_ batch: SpanBatch, named name: String? = nil) {
+        let wantedShapes = batch.shapes.map { name == nil || $0.name == name }
+        for index in 0..<batch.count where wantedShapes[Int(batch.shapeIndexes[index])] {
+            let key = SlownessKey(
+                duration: batch.durationNanoseconds[index], start: batch.startUnixNanoseconds[index],
+                traceID: batch.traceIDs[index], spanID: batch.spanIDs[index])
+            if heap.wouldKeep({ key.isSlower(than: SlownessKey($0)) }) { heap.add(batch.record(at: index)) }
+        }
+    }
+
     /// The kept spans, slowest first.
     public var spans: [SpanRecord] { heap.slowestFirst }
+}
+
+/// What ranks a span among the slowest, without the rest of its record.
+private struct SlownessKey {
+    var duration: UInt64
+    var start: UInt64
+    var traceID: TraceID
+    var spanID: SpanID
+
+    init(duration: UInt64, start: UInt64, traceID: TraceID, spanID: SpanID) {
+        self.duration = duration
+        self.start = start
+        self.traceID = traceID
+        self.spanID = spanID
+    }
+
+    init(_ span: SpanRecord) {
+        self.init(
+            duration: span.durationNanoseconds, start: span.startUnixNanoseconds, traceID: span.traceID,
+            spanID: span.spanID)
+    }
+
+    /// Longer first, then earlier start, then lower ids.
+    func isSlower(than other: SlownessKey) -> Bool {
+        if duration != other.duration { return duration > other.duration }
+        if start != other.start { return start < other.start }
+        if traceID.high != other.traceID.high { return traceID.high < other.traceID.high }
+        if traceID.low != other.traceID.low { return traceID.low < other.traceID.low }
+        return spanID.rawValue < other.spanID.rawValue
+    }
 }
 
 extension SpanRecord: SlownessRanked {
     /// The order used everywhere for "slowest": longer first, then earlier start, then lower ids.
     static func isSlower(_ a: SpanRecord, than b: SpanRecord) -> Bool {
-        if a.durationNanoseconds != b.durationNanoseconds { return a.durationNanoseconds > b.durationNanoseconds }
-        if a.startUnixNanoseconds != b.startUnixNanoseconds { return a.startUnixNanoseconds < b.startUnixNanoseconds }
-        if a.traceID.high != b.traceID.high { return a.traceID.high < b.traceID.high }
-        if a.traceID.low != b.traceID.low { return a.traceID.low < b.traceID.low }
-        return a.spanID.rawValue < b.spanID.rawValue
+        SlownessKey(a).isSlower(than: SlownessKey(b))
     }
 }

@@ -25,8 +25,9 @@ struct Tracekit: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, VerifyCommand.self, ReplayCommand.self, TreeCommand.self, StatsCommand.self,
-            MetricsCommand.self, DiffCommand.self, ExportCommand.self, ReportCommand.self, ServeCommand.self,
+            DemoCommand.self, VerifyCommand.self, ReplayCommand.self, TreeCommand.self, TopCommand.self,
+            StatsCommand.self, MetricsCommand.self, DiffCommand.self, ExportCommand.self, ReportCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -79,4 +79,21 @@ import TraceKit
         let expected = spans.sorted { SpanRecord.isSlower($0, than: $1) }.prefix(30)
         #expect(slowest.spans == Array(expected))
     }
+
+    @Test(arguments: [UInt64(4), 5])
+    func slowestSpansFromBatchesAreThoseFromRecords(seed: UInt64) {
+        let spans = Self.interleavedTraces(traceCount: 300, seed: seed)
+        let batches = BatchConsumeTests.batches(of: spans, seed: seed)
+        let cases: [(capacity: Int, name: String?)] = [
+            (1, nil), (25, nil), (25, "op1"), (5_000, nil), (0, nil), (3, "missing"),
+        ]
+        for (capacity, name) in cases {
+            var fromRecords = SlowestSpans(capacity: capacity)
+            for span in spans where name == nil || span.name == name { fromRecords.add(span) }
+            var fromBatches = SlowestSpans(capacity: capacity)
+            for batch in batches { fromBatches.add(batch, named: name) }
+            #expect(fromBatches.spans == fromRecords.spans, "capacity \(capacity), name \(name ?? "-")")
+            #expect(fromRecords.spans.count == min(capacity, spans.count { name == nil || $0.name == name }))
+        }
+    }
 }

@@ -1,4 +1,4 @@
-// ReadingTests: `replay`, `tree` and `stats` print what the log holds, with exact counts.
+// ReadingTests: `replay`, `tree`, `top` and `stats` print what the log holds, with exact counts.
 
 import Foundation
 import Testing
@@ -85,6 +85,41 @@ import Testing
         }
         let same = try CLIProcess.tracekit(["tree", log, "--slowest", "300"])
         #expect(same.text == all.text)
+    }
+
+    @Test func topPrintsTheSlowestSpansSlowestFirst() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("top.tklog")
+        let fixture = LogFixture(queryMilliseconds: 10)
+        try fixture.write(to: log)
+        let byDuration = fixture.spans.sorted {
+            $0.durationNanoseconds != $1.durationNanoseconds
+                ? $0.durationNanoseconds > $1.durationNanoseconds : $0.startUnixNanoseconds < $1.startUnixNanoseconds
+        }
+
+        let top = try CLIProcess.tracekit(["top", log, "--count", "4"])
+        #expect(top.status == 0, "\(top.stderr)")
+        let lines = top.text.split(separator: "\n")
+        #expect(lines.count == 4)
+        for (line, span) in zip(lines, byDuration) {
+            #expect(line.contains("trace \(span.traceID)  span \(span.spanID)"), "\(line)")
+            #expect(line.contains(" request"))
+        }
+
+        let queries = try CLIProcess.tracekit(["top", log, "-c", "3", "--name", "db.query", "--json"])
+        #expect(queries.status == 0, "\(queries.stderr)")
+        let expected = byDuration.filter { $0.name == "db.query" }.prefix(3)
+        let objects = try queries.text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.map { $0["span_id"] as? String } == expected.map { "\($0.spanID)" })
+        #expect(objects.allSatisfy { $0["name"] as? String == "db.query" })
+
+        let none = try CLIProcess.tracekit(["top", log, "--name", "no such name"])
+        #expect(none.status == 0 && none.text.isEmpty)
+        let bad = try CLIProcess.tracekit(["top", log, "--count", "0"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--count must be at least 1"))
     }
 
     @Test func statsCountsEveryNameWithErrorsAndQuantiles() throws {
