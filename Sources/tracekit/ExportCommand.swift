@@ -48,18 +48,10 @@ struct ExportCommand: TracekitSubcommand {
     }
 
     func execute() throws(CLIError) -> Int32 {
+        if let otlp { return try send(to: otlp) }
         let (spans, files) = try LogInput.spans([path], progress: progressOption.progress)
         LogInput.warnAboutDamage(files)
         let resource = files.lazy.compactMap(\.resource).first ?? Resource(serviceName: "unknown")
-        if let otlp {
-            do {
-                let sent = try OTLPHTTPExporter.export(spans, resource: resource, to: otlp)
-                StandardError.write("sent \(sent) spans to \(otlp)\n")
-                return ExitStatus.success
-            } catch {
-                throw CLIError.exportFailed(url: otlp, reason: String(describing: error))
-            }
-        }
         let bytes: [UInt8]
         switch format {
         case .chrome: bytes = ChromeTraceEncoder.json(resource: resource, spans: spans)
@@ -68,4 +60,45 @@ struct ExportCommand: TracekitSubcommand {
         try OutputFile.write(bytes, to: output)
         return ExitStatus.success
     }
+
+    /// The spans sent as they are read, a few thousand at a time, so memory does not grow with the log.
+    private func send(to url: String) throws(CLIError) -> Int32 {
+        var resource: Resource?
+        for file in try LogInput.files([path]) where resource == nil {
+            resource = try LogInput.firstHeader(file)?.resource
+        }
+        let sender = resource ?? Resource(serviceName: "unknown")
+        var pending: [SpanRecord] = []
+        var sent = 0
+        var failure: OTLPExportError?
+        let requestSize = OTLPHTTPExporter.Options().batchSize
+        /// Sends the whole requests' worth pending (everything when `all`), so requests are as full as in one
+        /// export of every span.
+        func flush(all: Bool) {
+            let count = all ? pending.count : pending.count - pending.count % requestSize
+            guard failure == nil, count > 0 else { return }
+            do {
+                sent += try OTLPHTTPExporter.export(pending.prefix(count), resource: sender, to: url)
+            } catch {
+                failure = error
+            }
+            pending.removeFirst(count)
+        }
+        let files = try LogInput.readBatches([path], progress: progressOption.progress) { batch in
+            // After a failure the rest is read but not sent (the reader has no early stop).
+            guard failure == nil else { return }
+            for index in 0..<batch.count { pending.append(batch.record(at: index)) }
+            if pending.count >= Self.spansPerSend { flush(all: false) }
+        }
+        flush(all: true)
+        LogInput.warnAboutDamage(files)
+        if let failure {
+            throw .exportFailed(url: url, reason: "\(failure) (\(sent) spans had been sent)")
+        }
+        StandardError.write("sent \(sent) spans to \(url)\n")
+        return ExitStatus.success
+    }
+
+    /// Spans read before they are sent (in requests of `OTLPHTTPExporter.Options.batchSize`).
+    static let spansPerSend = 8192
 }

@@ -16,7 +16,8 @@ import Testing
         else { return }
         let directory = try TemporaryDirectory()
         let log = directory.file("otlp.tklog")
-        let fixture = LogFixture()
+        // 9,000 spans: more than one read-ahead of `export --otlp` (8,192), so sending while reading is covered.
+        let fixture = LogFixture(traceCount: 3_000, tracesPerBlock: 100)
         try fixture.write(to: log)
         let received = directory.file("received.jsonl")
 
@@ -54,6 +55,7 @@ import Testing
             $0["spans"] as? [[String: Any]] ?? []
         }
         #expect(delivered.count == fixture.spans.count)
+        #expect(requests.filter { $0["status"] as? Int == 200 }.count == 18, "512 spans per request")
         let ids = Set(delivered.compactMap { $0["span_id"] as? String })
         #expect(ids == Set(fixture.spans.map(\.spanID.description)))
     }
