@@ -42,8 +42,10 @@ import TraceKitTesting
         let writer = try LogWriter(path: path, resource: TestFiles.resource, options: options)
         defer { writer.shutdown() }
         writer.consume(Self.span(1))
+        // Polled up to a generous deadline: the writer thread may be scheduled late on a loaded machine.
         var found: [SpanRecord] = []
-        for _ in 0..<40 where found.isEmpty {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while found.isEmpty, ContinuousClock.now < deadline {
             usleep(25_000)
             found = Array(try LogReader(path: path)).spans
         }
