@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """A loopback OTLP/HTTP JSON receiver that decodes every request with opentelemetry-proto.
 
-Usage: otlp_receiver.py --out FILE [--port 0] [--fail-first N] [--max-seconds 120]
+Usage: otlp_receiver.py --out FILE [--port 0] [--fail-first N] [--refuse-after K] [--max-seconds 120]
 
 Listens on 127.0.0.1 (port 0 picks a free one) and prints "PORT <n>" on stdout once listening. Each POST to
 /v1/traces is parsed as an ExportTraceServiceRequest (OTLP/JSON: hex trace and span ids are turned into the
 bytes the protobuf JSON mapping expects, then google.protobuf.json_format.ParseDict with unknown fields
-rejected). The first N requests are answered 503 (to prove the sender retries). Every request appends one JSON
+rejected). The first N requests are answered 503 (to prove the sender retries); with --refuse-after K, every
+request after the first K is answered 400 (a permanent failure the sender must not retry). Every request appends one JSON
 line to FILE: {"status": 503|200|400, "spans": [{"trace_id", "span_id", "parent_span_id", "name", "kind",
 "start", "end", "service"}], "error": "..."}. The server stops by itself after --max-seconds.
 Exit codes: 0 after the time limit, 3 opentelemetry-proto is not installed.
@@ -75,6 +76,7 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--fail-first", type=int, default=0)
+    parser.add_argument("--refuse-after", type=int, default=-1)
     parser.add_argument("--max-seconds", type=float, default=120)
     options = parser.parse_args()
     lock = threading.Lock()
@@ -108,6 +110,9 @@ def main():
             if number <= options.fail_first:
                 self.record({"status": 503, "spans": []})
                 return self.answer(503, {"message": "try again"})
+            if 0 <= options.refuse_after < number:
+                self.record({"status": 400, "spans": [], "error": "refused on purpose (--refuse-after)"})
+                return self.answer(400, {"message": "refused"})
             try:
                 spans = decode(body)
             except Exception as error:  # any decoding failure is the sender's bug: say which

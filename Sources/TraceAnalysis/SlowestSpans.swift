@@ -38,8 +38,9 @@ public struct SlowestSpans: Sendable {
         let wantedShapes = batch.shapes.map { name == nil || $0.name == name }
         for index in 0..<batch.count where wantedShapes[Int(batch.shapeIndexes[index])] {
             let key = SlownessKey(
-                duration: batch.durationNanoseconds[index], start: batch.startUnixNanoseconds[index],
-                traceID: batch.traceIDs[index], spanID: batch.spanIDs[index])
+                durationNanoseconds: batch.durationNanoseconds[index],
+                startUnixNanoseconds: batch.startUnixNanoseconds[index], traceID: batch.traceIDs[index],
+                spanID: batch.spanIDs[index])
             if heap.wouldKeep({ key.isSlower(than: SlownessKey($0)) }) { heap.add(batch.record(at: index)) }
         }
     }
@@ -50,28 +51,30 @@ public struct SlowestSpans: Sendable {
 
 /// What ranks a span among the slowest, without the rest of its record.
 private struct SlownessKey {
-    var duration: UInt64
-    var start: UInt64
+    var durationNanoseconds: UInt64
+    var startUnixNanoseconds: UInt64
     var traceID: TraceID
     var spanID: SpanID
 
-    init(duration: UInt64, start: UInt64, traceID: TraceID, spanID: SpanID) {
-        self.duration = duration
-        self.start = start
+    init(durationNanoseconds: UInt64, startUnixNanoseconds: UInt64, traceID: TraceID, spanID: SpanID) {
+        self.durationNanoseconds = durationNanoseconds
+        self.startUnixNanoseconds = startUnixNanoseconds
         self.traceID = traceID
         self.spanID = spanID
     }
 
     init(_ span: SpanRecord) {
         self.init(
-            duration: span.durationNanoseconds, start: span.startUnixNanoseconds, traceID: span.traceID,
-            spanID: span.spanID)
+            durationNanoseconds: span.durationNanoseconds, startUnixNanoseconds: span.startUnixNanoseconds,
+            traceID: span.traceID, spanID: span.spanID)
     }
 
     /// Longer first, then earlier start, then lower ids.
     func isSlower(than other: SlownessKey) -> Bool {
-        if duration != other.duration { return duration > other.duration }
-        if start != other.start { return start < other.start }
+        if durationNanoseconds != other.durationNanoseconds { return durationNanoseconds > other.durationNanoseconds }
+        if startUnixNanoseconds != other.startUnixNanoseconds {
+            return startUnixNanoseconds < other.startUnixNanoseconds
+        }
         if traceID.high != other.traceID.high { return traceID.high < other.traceID.high }
         if traceID.low != other.traceID.low { return traceID.low < other.traceID.low }
         return spanID.rawValue < other.spanID.rawValue

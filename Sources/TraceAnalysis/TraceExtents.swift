@@ -16,11 +16,15 @@ import TraceKit
 /// ```swift
 /// var extents = TraceExtents()
 /// for span in firstPass { extents.add(span) }
-/// let chosen = Set(extents.slowest(10))
+/// let chosen = Set(extents.slowest(10).map(\.traceID))
 /// let forest = TraceForest(secondPass.filter { chosen.contains($0.traceID) })
 /// ```
 public struct TraceExtents: Sendable {
     /// One trace's extent.
+    ///
+    /// ```swift
+    /// if let extent = extents.extent(of: traceID) { print(extent.durationNanoseconds, extent.spanCount) }
+    /// ```
     public struct Extent: Sendable, Hashable {
         public let traceID: TraceID
         /// The earliest start of its spans.
@@ -36,9 +40,9 @@ public struct TraceExtents: Sendable {
         }
     }
 
-    private struct Range {
-        var start: UInt64
-        var end: UInt64
+    fileprivate struct Range {
+        var startUnixNanoseconds: UInt64
+        var endUnixNanoseconds: UInt64
         var spanCount: Int
     }
 
@@ -48,11 +52,21 @@ public struct TraceExtents: Sendable {
     public init() {}
 
     /// How many distinct traces were seen.
+    ///
+    /// ```swift
+    /// print("\(extents.traceCount) traces")
+    /// ```
     public var traceCount: Int { ranges.count }
 
     /// Widens the extent of the span's trace to cover it.
+    ///
+    /// ```swift
+    /// for span in spans { extents.add(span) }
+    /// ```
     public mutating func add(_ span: SpanRecord) {
-        add(traceID: span.traceID, start: span.startUnixNanoseconds, duration: span.durationNanoseconds)
+        add(
+            traceID: span.traceID, startUnixNanoseconds: span.startUnixNanoseconds,
+            durationNanoseconds: span.durationNanoseconds)
     }
 
     /// Widens the extents of the traces of every span of `batch`: the same as `add(_:)` on each of its records.
@@ -63,17 +77,18 @@ public struct TraceExtents: Sendable {
     public mutating func add(_ batch: SpanBatch) {
         for index in 0..<batch.count {
             add(
-                traceID: batch.traceIDs[index], start: batch.startUnixNanoseconds[index],
-                duration: batch.durationNanoseconds[index])
+                traceID: batch.traceIDs[index], startUnixNanoseconds: batch.startUnixNanoseconds[index],
+                durationNanoseconds: batch.durationNanoseconds[index])
         }
     }
 
     /// The extent of trace `traceID`, `nil` if no span had it.
+    ///
+    /// ```swift
+    /// let duration = extents.extent(of: traceID)?.durationNanoseconds
+    /// ```
     public func extent(of traceID: TraceID) -> Extent? {
-        ranges[traceID].map {
-            Extent(
-                traceID: traceID, startUnixNanoseconds: $0.start, endUnixNanoseconds: $0.end, spanCount: $0.spanCount)
-        }
+        ranges[traceID].map { Extent(traceID: traceID, $0) }
     }
 
     /// The `n` longest traces, slowest first (ties: earlier start, then lower trace id).
@@ -83,25 +98,28 @@ public struct TraceExtents: Sendable {
     /// ```
     public func slowest(_ n: Int) -> [Extent] {
         var heap = SlowestHeap<Extent>(capacity: n)
-        for (traceID, range) in ranges {
-            heap.add(
-                Extent(
-                    traceID: traceID, startUnixNanoseconds: range.start, endUnixNanoseconds: range.end,
-                    spanCount: range.spanCount))
-        }
+        for (traceID, range) in ranges { heap.add(Extent(traceID: traceID, range)) }
         return heap.slowestFirst
     }
 
-    private mutating func add(traceID: TraceID, start: UInt64, duration: UInt64) {
-        let sum = start.addingReportingOverflow(duration)
+    private mutating func add(traceID: TraceID, startUnixNanoseconds start: UInt64, durationNanoseconds: UInt64) {
+        let sum = start.addingReportingOverflow(durationNanoseconds)
         let end = sum.overflow ? UInt64.max : sum.partialValue
         if let index = ranges.index(forKey: traceID) {
-            ranges.values[index].start = min(ranges.values[index].start, start)
-            ranges.values[index].end = max(ranges.values[index].end, end)
+            ranges.values[index].startUnixNanoseconds = min(ranges.values[index].startUnixNanoseconds, start)
+            ranges.values[index].endUnixNanoseconds = max(ranges.values[index].endUnixNanoseconds, end)
             ranges.values[index].spanCount += 1
         } else {
-            ranges[traceID] = Range(start: start, end: end, spanCount: 1)
+            ranges[traceID] = Range(startUnixNanoseconds: start, endUnixNanoseconds: end, spanCount: 1)
         }
+    }
+}
+
+extension TraceExtents.Extent {
+    fileprivate init(traceID: TraceID, _ range: TraceExtents.Range) {
+        self.init(
+            traceID: traceID, startUnixNanoseconds: range.startUnixNanoseconds,
+            endUnixNanoseconds: range.endUnixNanoseconds, spanCount: range.spanCount)
     }
 }
 

@@ -152,6 +152,15 @@ public final class OTLPHTTPExporter: SpanSink {
         return sent
     }
 
+    /// Checks that `url` is an endpoint `export` can send to (`http://host:port/path`), without connecting.
+    ///
+    /// ```swift
+    /// try OTLPHTTPExporter.validate(url: "http://127.0.0.1:4318/v1/traces")
+    /// ```
+    public static func validate(url: String) throws(OTLPExportError) {
+        _ = try HTTPEndpoint(url)
+    }
+
     static func seconds(_ duration: Duration) -> Int {
         max(1, Int(duration.components.seconds))
     }

@@ -48,10 +48,10 @@ struct ExportCommand: TracekitSubcommand {
     }
 
     func execute() throws(CLIError) -> Int32 {
-        if let otlp { return try send(to: otlp) }
+        let resource = try LogInput.firstResource([path]) ?? Resource(serviceName: "unknown")
+        if let otlp { return try send(to: otlp, resource: resource) }
         let (spans, files) = try LogInput.spans([path], progress: progressOption.progress)
         LogInput.warnAboutDamage(files)
-        let resource = files.lazy.compactMap(\.resource).first ?? Resource(serviceName: "unknown")
         let bytes: [UInt8]
         switch format {
         case .chrome: bytes = ChromeTraceEncoder.json(resource: resource, spans: spans)
@@ -61,32 +61,34 @@ struct ExportCommand: TracekitSubcommand {
         return ExitStatus.success
     }
 
-    /// The spans sent as they are read, a few thousand at a time, so memory does not grow with the log.
-    private func send(to url: String) throws(CLIError) -> Int32 {
-        var resource: Resource?
-        for file in try LogInput.files([path]) where resource == nil {
-            resource = try LogInput.firstHeader(file)?.resource
+    /// The spans sent as they are read, one request at a time, so memory does not grow with the log; reading
+    /// stops at the first request that fails for good.
+    private func send(to url: String, resource: Resource) throws(CLIError) -> Int32 {
+        do {
+            try OTLPHTTPExporter.validate(url: url)
+        } catch {
+            throw CLIError.exportFailed(url: url, reason: String(describing: error))
         }
-        let sender = resource ?? Resource(serviceName: "unknown")
         var pending: [SpanRecord] = []
         var sent = 0
         var failure: OTLPExportError?
-        let requestSize = OTLPHTTPExporter.Options().batchSize
-        /// Sends the whole requests' worth pending (everything when `all`), so requests are as full as in one
-        /// export of every span.
+        let requestSize = max(1, OTLPHTTPExporter.Options().batchSize)
+        /// Sends full requests (and, when `all`, the rest), counting only the spans of requests that succeeded.
         func flush(all: Bool) {
-            let count = all ? pending.count : pending.count - pending.count % requestSize
-            guard failure == nil, count > 0 else { return }
-            do {
-                sent += try OTLPHTTPExporter.export(pending.prefix(count), resource: sender, to: url)
-            } catch {
-                failure = error
+            var start = 0
+            while failure == nil, pending.count - start >= (all ? 1 : requestSize) {
+                let end = min(pending.count, start + requestSize)
+                do {
+                    sent += try OTLPHTTPExporter.export(pending[start..<end], resource: resource, to: url)
+                } catch {
+                    failure = error
+                }
+                start = end
             }
-            pending.removeFirst(count)
+            pending.removeFirst(start)
         }
-        let files = try LogInput.readBatches([path], progress: progressOption.progress) { batch in
-            // After a failure the rest is read but not sent (the reader has no early stop).
-            guard failure == nil else { return }
+        let files = try LogInput.readBatches([path], progress: progressOption.progress, until: { failure != nil }) {
+            batch in
             for index in 0..<batch.count { pending.append(batch.record(at: index)) }
             if pending.count >= Self.spansPerSend { flush(all: false) }
         }
@@ -99,6 +101,6 @@ struct ExportCommand: TracekitSubcommand {
         return ExitStatus.success
     }
 
-    /// Spans read before they are sent (in requests of `OTLPHTTPExporter.Options.batchSize`).
+    /// Spans read before requests go out (`OTLPHTTPExporter.Options.batchSize`, 512, to a request).
     static let spansPerSend = 8192
 }

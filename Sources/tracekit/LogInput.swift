@@ -22,6 +22,9 @@ struct LogFileSummary {
     var damages: [LogDamage] = []
     /// Whether the file ends with the BGZF end-of-file marker (the writer closed it cleanly).
     var sawEndOfFileMarker = false
+    /// The offset after the last block read: a second pass that stops here reads what the first read, even if
+    /// the file grew in between.
+    var endOffset: Int64 = 0
 
     mutating func add(_ header: LogFileHeader) {
         headerCount += 1
@@ -75,12 +78,12 @@ enum LogInput {
     /// Reads every file behind `paths` in turn with `readOne`, which reports how far it has read in the file;
     /// the progress bar on a terminal covers all the files.
     private static func eachFile(
-        _ paths: [String], progress mode: ProgressMode,
+        _ paths: [String], progress mode: ProgressMode, label: String = "",
         readOne: (String, Int64, (Int64) -> Void) throws(CLIError) -> LogFileSummary
     ) throws(CLIError) -> [LogFileSummary] {
         let files = try files(paths)
         let sizes = files.map { fileSize($0) }
-        let progress = ProgressBar(totalBytes: sizes.reduce(0, +), mode: mode)
+        let progress = ProgressBar(totalBytes: sizes.reduce(0, +), mode: mode, label: label)
         defer { progress.finish() }
         var summaries: [LogFileSummary] = []
         var bytesBefore: Int64 = 0
@@ -133,19 +136,50 @@ enum LogInput {
             }
         }
         summary.sawEndOfFileMarker = reader.sawEndOfFileMarker
+        summary.endOffset = reader.offset
         try summary.checkIsALog()
         return summary
+    }
+
+    /// The spans of `traceIDs` in `files` (the summaries of a first pass), in file order, each file read only as
+    /// far as the first pass read it; also the summaries of this pass, whose damage is the one to report (it
+    /// decodes every attribute, where a first pass may have skipped some).
+    static func spans(
+        of traceIDs: Set<TraceID>, in files: [LogFileSummary], progress: ProgressMode
+    ) throws(CLIError) -> (spans: [SpanRecord], files: [LogFileSummary]) {
+        var spans: [SpanRecord] = []
+        let endOffsets = Dictionary(files.map { ($0.path, $0.endOffset) }, uniquingKeysWith: max)
+        let summaries = try readBatches(
+            files.map(\.path), progress: progress, label: "pass 2/2 ", endOffsets: endOffsets
+        ) { batch in
+            for index in 0..<batch.count where traceIDs.contains(batch.traceIDs[index]) {
+                spans.append(batch.record(at: index))
+            }
+        }
+        return (spans, summaries)
+    }
+
+    /// Says on stderr how many of the traces a first pass chose a second pass did not find (only a file replaced
+    /// in between, or damage that only a full decode sees, does that).
+    static func warnAboutMissing(_ missing: Int, of chosen: Int) {
+        guard missing > 0 else { return }
+        StandardError.write(
+            "tracekit: warning: \(missing) of the \(chosen) traces chosen in the first pass were not found in the "
+                + "second (a file was replaced, or damage shows only when every attribute is decoded)\n")
     }
 
     /// Reads every file behind `paths` in turn a block at a time, handing each block's spans to `onBatch` in
     /// file order, with a progress bar on a terminal: no `SpanRecord` per span (see `LogBatchReader`). With
     /// `attributes`, only those attribute values are decoded; with `preparer`, each batch is prepared on the
-    /// decoding threads first (`LogBatchReader(path:attributes:preparingFor:)`).
+    /// decoding threads first (`LogBatchReader(path:attributes:preparingFor:)`). With `endOffsets` (the
+    /// `endOffset` of each file of an earlier pass, by path), a file is read only as far as then. Reading stops
+    /// early once `stop` returns true.
     static func readBatches(
-        _ paths: [String], progress mode: ProgressMode, attributes: Set<String>? = nil,
-        preparingFor preparer: (any SplitSpanSink)? = nil, onBatch: (SpanBatch) -> Void
+        _ paths: [String], progress mode: ProgressMode, label: String = "", attributes: Set<String>? = nil,
+        preparingFor preparer: (any SplitSpanSink)? = nil, endOffsets: [String: Int64]? = nil,
+        until stop: () -> Bool = { false }, onBatch: (SpanBatch) -> Void
     ) throws(CLIError) -> [LogFileSummary] {
-        try eachFile(paths, progress: mode) { (path, size, onProgress) throws(CLIError) in
+        try eachFile(paths, progress: mode, label: label) { (path, size, onProgress) throws(CLIError) in
             if size == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
             let reader: LogBatchReader
             do throws(TraceLogError) {
@@ -154,7 +188,10 @@ enum LogInput {
                 throw .reading(path, error)
             }
             var summary = LogFileSummary(path: path, sizeBytes: size)
-            while let entry = reader.next() {
+            let limit = endOffsets.map { $0[path] ?? 0 }
+            while !stop(), let entry = reader.next() {
+                // `offset` is now the end of the block this entry came from.
+                if let limit, reader.offset > limit { break }
                 switch entry {
                 case .spans(let batch):
                     summary.spanCount += batch.count
@@ -163,12 +200,34 @@ enum LogInput {
                 case .droppedSpans(let dropped): summary.droppedSpanCount += dropped.count
                 case .damage(let damage): summary.damages.append(damage)
                 }
+                summary.endOffset = reader.offset
                 onProgress(reader.offset)
             }
             summary.sawEndOfFileMarker = reader.sawEndOfFileMarker
             try summary.checkIsALog()
             return summary
         }
+    }
+
+    /// The resource of the first file header in the files behind `paths`, skipping damaged regions; `nil` when no
+    /// file starts with a header.
+    static func firstResource(_ paths: [String]) throws(CLIError) -> Resource? {
+        for path in try files(paths) {
+            let reader: LogReader
+            do {
+                reader = try LogReader(path: path)
+            } catch {
+                throw .reading(path, error)
+            }
+            scan: while let entry = reader.next() {
+                switch entry {
+                case .header(let header): return header.resource
+                case .span: break scan
+                case .damage, .droppedSpans: continue
+                }
+            }
+        }
+        return nil
     }
 
     /// The file header `path` starts with, `nil` when the first block holds none; reads one block only.

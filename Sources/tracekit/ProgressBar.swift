@@ -8,13 +8,16 @@ import Foundation
 /// small (under `minimumBytes`), so short commands never flicker.
 final class ProgressBar {
     private let totalBytes: Int64
+    /// Put before the bar, for example "pass 1/2 " when a command reads its input twice.
+    private let label: String
     private let enabled: Bool
     private var lastDraw: ContinuousClock.Instant?
     private var drawn = false
     static let minimumBytes: Int64 = 4 << 20
 
-    init(totalBytes: Int64, mode: ProgressMode, isTerminal: Bool = StandardError.isTerminal) {
+    init(totalBytes: Int64, mode: ProgressMode, label: String = "", isTerminal: Bool = StandardError.isTerminal) {
         self.totalBytes = totalBytes
+        self.label = label
         switch mode {
         case .auto: enabled = isTerminal && totalBytes >= Self.minimumBytes
         case .always: enabled = true
@@ -29,13 +32,13 @@ final class ProgressBar {
         if let lastDraw, now - lastDraw < .milliseconds(100) { return }
         lastDraw = now
         drawn = true
-        StandardError.write("\r" + Self.line(doneBytes: doneBytes, totalBytes: totalBytes))
+        StandardError.write("\r" + label + Self.line(doneBytes: doneBytes, totalBytes: totalBytes))
     }
 
     /// Draws the finished bar once if it was never drawn (`always` on a small input), then clears its line.
     func finish() {
         guard enabled else { return }
-        if !drawn { StandardError.write("\r" + Self.line(doneBytes: totalBytes, totalBytes: totalBytes)) }
+        if !drawn { StandardError.write("\r" + label + Self.line(doneBytes: totalBytes, totalBytes: totalBytes)) }
         StandardError.write("\r\u{1B}[K")
     }
 

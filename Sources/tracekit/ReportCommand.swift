@@ -37,25 +37,24 @@ struct ReportCommand: TracekitSubcommand {
         var collector = SpanStatisticsCollector()
         var extents = TraceExtents()
         var latencyBuckets: [String: [Int: Int]] = [:]
-        let files = try LogInput.readBatches(paths, progress: progressOption.progress, attributes: []) { batch in
+        let files = try LogInput.readBatches(
+            paths, progress: progressOption.progress, label: traces > 0 ? "pass 1/2 " : "", attributes: []
+        ) { batch in
             collector.add(batch)
             extents.add(batch)
             Self.countLatencies(of: batch, into: &latencyBuckets)
         }
-        LogInput.warnAboutDamage(files)
         let chosen = extents.slowest(traces).map(\.traceID)
         var slowestTraces: [SpanTree] = []
-        if !chosen.isEmpty {
-            let wanted = Set(chosen)
-            var spans: [SpanRecord] = []
-            _ = try LogInput.readBatches(paths, progress: progressOption.progress) { batch in
-                for index in 0..<batch.count where wanted.contains(batch.traceIDs[index]) {
-                    spans.append(batch.record(at: index))
-                }
-            }
+        if chosen.isEmpty {
+            LogInput.warnAboutDamage(files)
+        } else {
+            let (spans, secondFiles) = try LogInput.spans(
+                of: Set(chosen), in: files, progress: progressOption.progress)
+            LogInput.warnAboutDamage(secondFiles)
             let forest = TraceForest(spans)
-            // A trace is missing in the second pass only if a file was replaced in between.
             slowestTraces = chosen.compactMap(forest.tree(for:))
+            LogInput.warnAboutMissing(chosen.count - slowestTraces.count, of: chosen.count)
         }
         let title = "TraceKit report: " + (files.compactMap { $0.resource?.serviceName }.first ?? "trace log")
         let page = ReportPage(

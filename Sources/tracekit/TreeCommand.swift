@@ -39,7 +39,12 @@ struct TreeCommand: TracekitSubcommand {
     func execute() throws(CLIError) -> Int32 {
         if let trace, let traceID = TraceID(hexString: trace) {
             // One pass, keeping the spans of that trace only.
-            let (spans, files) = try Self.spans(of: [traceID], in: path, progress: progressOption.progress)
+            var spans: [SpanRecord] = []
+            let files = try LogInput.readBatches([path], progress: progressOption.progress) { batch in
+                for index in 0..<batch.count where batch.traceIDs[index] == traceID {
+                    spans.append(batch.record(at: index))
+                }
+            }
             LogInput.warnAboutDamage(files)
             guard let tree = TraceForest(spans).tree(for: traceID) else {
                 throw .traceNotFound(path: path, traceID: trace)
@@ -47,51 +52,40 @@ struct TreeCommand: TracekitSubcommand {
             print(tree.renderText(), terminator: "")
             return ExitStatus.success
         }
-        let chosen: [TraceID]
+        let trees: [SpanTree]
         let traceCount: Int
-        let forest: TraceForest
         if all {
             let (spans, files) = try LogInput.spans([path], progress: progressOption.progress)
             LogInput.warnAboutDamage(files)
-            forest = TraceForest(spans)
+            let forest = TraceForest(spans)
             traceCount = forest.trees.count
-            chosen = forest.slowestTraces(traceCount).map(\.traceID)
+            trees = forest.slowestTraces(traceCount)
         } else {
             // Two passes, so memory follows the number of traces rather than spans: the extent of every trace
-            // first (no attribute decoded), then the spans of the slowest few.
+            // first (no attribute decoded), then the spans of the slowest few, read as far as the first pass read.
             var extents = TraceExtents()
-            let files = try LogInput.readBatches([path], progress: progressOption.progress, attributes: []) {
-                extents.add($0)
-            }
-            LogInput.warnAboutDamage(files)
+            let files = try LogInput.readBatches(
+                [path], progress: progressOption.progress, label: "pass 1/2 ", attributes: []
+            ) { extents.add($0) }
             traceCount = extents.traceCount
-            chosen = extents.slowest(slowest).map(\.traceID)
-            forest = TraceForest(try Self.spans(of: Set(chosen), in: path, progress: progressOption.progress).spans)
+            let chosen = extents.slowest(slowest).map(\.traceID)
+            let (spans, secondFiles) = try LogInput.spans(
+                of: Set(chosen), in: files, progress: progressOption.progress)
+            LogInput.warnAboutDamage(secondFiles)
+            let forest = TraceForest(spans)
+            trees = chosen.compactMap(forest.tree(for:))
+            LogInput.warnAboutMissing(chosen.count - trees.count, of: chosen.count)
         }
         var output = BufferedOutput()
-        // A trace is missing in the second pass only if the file was replaced in between.
-        for (index, tree) in chosen.compactMap(forest.tree(for:)).enumerated() {
+        for (index, tree) in trees.enumerated() {
             if index > 0 { output.writeLine("") }
             output.writeLine(String(tree.renderText().dropLast()))
         }
-        if chosen.count < traceCount {
+        if trees.count < traceCount {
             output.writeLine("")
-            output.writeLine("(\(chosen.count) slowest of \(traceCount) traces; --slowest N or --all for more)")
+            output.writeLine("(\(trees.count) slowest of \(traceCount) traces; --slowest N or --all for more)")
         }
         output.flush()
         return ExitStatus.success
-    }
-
-    /// The spans of `traceIDs` in the logs behind `path`, in file order, a block at a time.
-    static func spans(
-        of traceIDs: Set<TraceID>, in path: String, progress: ProgressMode
-    ) throws(CLIError) -> (spans: [SpanRecord], files: [LogFileSummary]) {
-        var spans: [SpanRecord] = []
-        let files = try LogInput.readBatches([path], progress: progress) { batch in
-            for index in 0..<batch.count where traceIDs.contains(batch.traceIDs[index]) {
-                spans.append(batch.record(at: index))
-            }
-        }
-        return (spans, files)
     }
 }

@@ -122,10 +122,10 @@ import TraceKit
         // Each span read is handed over as it comes, so the test waits for spans, not for fixed times.
         let (names, seen) = AsyncStream.makeStream(of: String.self)
         let task = Task {
+            defer { seen.finish() }
             for try await span in LogEntries(path: path, follow: true, pollInterval: .milliseconds(10)).spans {
                 seen.yield(span.name)
             }
-            seen.finish()
         }
         var iterator = names.makeAsyncIterator()
         #expect(await iterator.next() == "s1")
