@@ -19,20 +19,9 @@ struct BufferedOutput {
         if buffer.count >= chunkBytes { flush() }
     }
 
-    /// Writes what is buffered. A closed pipe (`tracekit replay log | head`) ends the process quietly, as
-    /// SIGPIPE would for any Unix tool.
+    /// Writes what is buffered (see `StandardOutput` for what a failure does).
     mutating func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { raw in
-                write(1, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                exit(0)
-            }
-            offset += written
-        }
+        StandardOutput.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -78,11 +78,12 @@ struct DemoCommand: AsyncParsableCommand {
         let exposition = replayed.registry.exposition(.prometheusText)
         let matchesLive = exposition == live.registry.exposition(.prometheusText)
 
-        print("# Metrics derived from the replayed log (Prometheus text format 0.0.4)")
-        print(exposition)
-        print(
+        StandardOutput.write("# Metrics derived from the replayed log (Prometheus text format 0.0.4)\n")
+        StandardOutput.write(exposition + "\n")
+        StandardOutput.write(
             DemoSummary.lines(
-                written: written, file: file, elapsed: elapsed, collector: collector, matchesLive: matchesLive))
+                written: written, file: file, elapsed: elapsed, collector: collector, matchesLive: matchesLive)
+                + "\n")
     }
 
     /// Runs traces, `concurrency` at a time, until about `spans` spans have finished.

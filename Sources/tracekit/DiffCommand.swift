@@ -45,13 +45,14 @@ struct DiffCommand: TracekitSubcommand {
         options.thresholdPercent = threshold
         options.alpha = alpha
         let report = LatencyDiffReport(baseline: baseline, candidate: candidate, options: options)
-        print(report.renderText(), terminator: "")
+        StandardOutput.write(report.renderText())
         let slowdowns = report.slowdowns.map(\.name)
         if slowdowns.isEmpty {
-            print("no significant slowdown of \(Self.percent(threshold)) or more")
+            StandardOutput.write("no significant slowdown of \(Self.percent(threshold)) or more\n")
             return ExitStatus.success
         }
-        print("significant slowdown of \(Self.percent(threshold)) or more: \(slowdowns.joined(separator: ", "))")
+        StandardOutput.write(
+            "significant slowdown of \(Self.percent(threshold)) or more: \(slowdowns.joined(separator: ", "))\n")
         return ExitStatus.findings
     }
 

@@ -41,9 +41,9 @@ struct MetricsCommand: TracekitSubcommand {
         LogInput.warnAboutDamage(files)
         let registry = analyzer.registry
         switch format {
-        case .prometheus: print(registry.exposition(.prometheusText), terminator: "")
-        case .openmetrics: print(registry.exposition(.openMetrics), terminator: "")
-        case .json: print(registry.metricsJSON())
+        case .prometheus: StandardOutput.write(registry.exposition(.prometheusText))
+        case .openmetrics: StandardOutput.write(registry.exposition(.openMetrics))
+        case .json: StandardOutput.write(registry.metricsJSON() + "\n")
         }
         return ExitStatus.success
     }

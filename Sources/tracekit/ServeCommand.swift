@@ -81,8 +81,8 @@ struct ListeningAnnouncer: Service {
 
     func run() async throws {
         guard let port = await server.listeningPort() else { return }
-        print("serving http://\(host):\(port)/metrics (\(follow ? "following" : "replaying") the logs; Ctrl-C stops)")
-        // Scripts read the port from this line, often through a pipe, where stdout is block-buffered.
-        fflush(nil)  // nil flushes every output stream, stdout included
+        // Written straight to the descriptor: scripts read the port from this line, often through a pipe.
+        StandardOutput.write(
+            "serving http://\(host):\(port)/metrics (\(follow ? "following" : "replaying") the logs; Ctrl-C stops)\n")
     }
 }

@@ -35,7 +35,7 @@ struct StatsCommand: TracekitSubcommand {
         }
         LogInput.warnAboutDamage(files)
         let table = StatsTable(collector)
-        print(json ? table.renderJSON() : table.renderText(), terminator: json ? "\n" : "")
+        StandardOutput.write(json ? table.renderJSON() + "\n" : table.renderText())
         return ExitStatus.success
     }
 }

@@ -49,7 +49,7 @@ struct TreeCommand: TracekitSubcommand {
             guard let tree = TraceForest(spans).tree(for: traceID) else {
                 throw .traceNotFound(path: path, traceID: trace)
             }
-            print(tree.renderText(), terminator: "")
+            StandardOutput.write(tree.renderText())
             return ExitStatus.success
         }
         let trees: [SpanTree]

@@ -41,7 +41,7 @@ struct VerifyCommand: TracekitSubcommand {
                     let summary = try LogInput.readFile(file, size: size, onSpan: { _ in }) { offset in
                         progress.update(doneBytes: offset)
                     }
-                    print(Self.describe(summary))
+                    StandardOutput.write(Self.describe(summary) + "\n")
                     if !summary.damages.isEmpty, status == ExitStatus.success { status = ExitStatus.findings }
                 } catch {
                     StandardError.write("tracekit: error: \(error)\n")

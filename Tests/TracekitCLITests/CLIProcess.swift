@@ -29,19 +29,23 @@ enum CLIProcess {
     }
 
     /// Runs `tracekit` with `arguments`; records an issue and throws when the binary was not built.
-    static func tracekit(_ arguments: [String], in directory: String? = nil) throws -> Output {
+    static func tracekit(
+        _ arguments: [String], in directory: String? = nil, standardOutput: FileHandle? = nil
+    ) throws -> Output {
         guard let path = tracekitPath else {
             Issue.record("the tracekit binary was not found next to the tests; run `swift build --product tracekit`")
             throw MissingBinary()
         }
-        return try run(path, arguments, in: directory)
+        return try run(path, arguments, in: directory, standardOutput: standardOutput)
     }
 
     struct MissingBinary: Error {}
 
-    /// Runs `executable` with `arguments`, `input` on stdin; stdout and stderr are read concurrently.
+    /// Runs `executable` with `arguments`, `input` on stdin; stdout and stderr are read concurrently. With
+    /// `standardOutput` (for example `/dev/full`), stdout goes there instead and `Output.stdout` is empty.
     static func run(
-        _ executable: String, _ arguments: [String], input: Data = Data(), in directory: String? = nil
+        _ executable: String, _ arguments: [String], input: Data = Data(), in directory: String? = nil,
+        standardOutput: FileHandle? = nil
     ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -51,7 +55,7 @@ enum CLIProcess {
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardInput = stdin
-        process.standardOutput = stdout
+        process.standardOutput = standardOutput ?? stdout
         process.standardError = stderr
         try process.run()
         let writer = Thread {
@@ -62,7 +66,7 @@ enum CLIProcess {
         let errorBox = DataBox()
         let errorReader = Thread { errorBox.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
         errorReader.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let out = standardOutput == nil ? stdout.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
         let errorData = errorBox.wait()
         return Output(
