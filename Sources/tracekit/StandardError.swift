@@ -1,11 +1,31 @@
 // StandardError: writes to stderr (errors, warnings, the progress bar) and tells whether it is a terminal.
 
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes to stderr, for errors, warnings and the progress bar.
 enum StandardError {
+    /// Writes `text` to file descriptor 2. A failure is ignored: there is nowhere left to report it, and the exit
+    /// status still tells (Foundation's `FileHandle.write` would crash the process instead).
     static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        var text = text
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = posixWrite(2, base + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
     }
 
     /// Whether stderr is a terminal (then progress is drawn).

@@ -30,22 +30,25 @@ enum CLIProcess {
 
     /// Runs `tracekit` with `arguments`; records an issue and throws when the binary was not built.
     static func tracekit(
-        _ arguments: [String], in directory: String? = nil, standardOutput: FileHandle? = nil
+        _ arguments: [String], in directory: String? = nil, standardOutput: FileHandle? = nil,
+        standardError: FileHandle? = nil
     ) throws -> Output {
         guard let path = tracekitPath else {
             Issue.record("the tracekit binary was not found next to the tests; run `swift build --product tracekit`")
             throw MissingBinary()
         }
-        return try run(path, arguments, in: directory, standardOutput: standardOutput)
+        return try run(
+            path, arguments, in: directory, standardOutput: standardOutput, standardError: standardError)
     }
 
     struct MissingBinary: Error {}
 
     /// Runs `executable` with `arguments`, `input` on stdin; stdout and stderr are read concurrently. With
-    /// `standardOutput` (for example `/dev/full`), stdout goes there instead and `Output.stdout` is empty.
+    /// `standardOutput` or `standardError` (for example `/dev/full`), that stream goes there instead and comes
+    /// back empty.
     static func run(
         _ executable: String, _ arguments: [String], input: Data = Data(), in directory: String? = nil,
-        standardOutput: FileHandle? = nil
+        standardOutput: FileHandle? = nil, standardError: FileHandle? = nil
     ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -56,7 +59,7 @@ enum CLIProcess {
         let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = standardOutput ?? stdout
-        process.standardError = stderr
+        process.standardError = standardError ?? stderr
         try process.run()
         let writer = Thread {
             stdin.fileHandleForWriting.write(input)
@@ -64,7 +67,9 @@ enum CLIProcess {
         }
         writer.start()
         let errorBox = DataBox()
-        let errorReader = Thread { errorBox.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+        let errorReader = Thread {
+            errorBox.set(standardError == nil ? stderr.fileHandleForReading.readDataToEndOfFile() : Data())
+        }
         errorReader.start()
         let out = standardOutput == nil ? stdout.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()

@@ -21,6 +21,13 @@ import Testing
             "\(command): \(result.stderr)")
     }
 
+    @Test func anErrorWithNowhereToReportItStillExitsTwo() throws {
+        // Foundation's FileHandle.write crashed the process when stderr could not take the message.
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let result = try CLIProcess.tracekit(["stats", "/nonexistent/missing.tklog"], standardError: full)
+        #expect(result.status == 2)
+    }
+
     @Test func anOutputFileIsReplacedWholeAndLinksAndDevicesAreWrittenThrough() throws {
         let directory = try TemporaryDirectory()
         let log = directory.file("out.tklog")
