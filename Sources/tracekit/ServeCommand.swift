@@ -81,8 +81,9 @@ struct ListeningAnnouncer: Service {
 
     func run() async throws {
         guard let port = await server.listeningPort() else { return }
-        // Written straight to the descriptor: scripts read the port from this line, often through a pipe.
-        StandardOutput.write(
+        // Written straight to the descriptor: scripts read the port from this line, often through a pipe. A
+        // server whose stdout is gone keeps serving.
+        StandardOutput.writeIfPossible(
             "serving http://\(host):\(port)/metrics (\(follow ? "following" : "replaying") the logs; Ctrl-C stops)\n")
     }
 }

@@ -28,19 +28,32 @@ enum StandardOutput {
     }
 
     static func write(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
+        guard let code = send(bytes) else { return }
+        if code == EPIPE { exit(0) }
+        StandardError.write("tracekit: error: cannot write standard output: \(SystemError.message(code))\n")
+        exit(ExitStatus.inputError)
+    }
+
+    /// Writes `text` and carries on whatever happens: for a notice such as `serve`'s listening line, whose loss
+    /// must not stop a server.
+    static func writeIfPossible(_ text: String) {
+        var text = text
+        _ = text.withUTF8 { send(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes every byte to descriptor 1; the errno of the failure that stopped it, or `nil`.
+    private static func send(_ bytes: UnsafeRawBufferPointer) -> Int32? {
+        guard let base = bytes.baseAddress else { return nil }
         var offset = 0
         while offset < bytes.count {
             let written = posixWrite(1, base + offset, bytes.count - offset)
             if written < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                if code == EPIPE { exit(0) }
-                StandardError.write("tracekit: error: cannot write standard output: \(SystemError.message(code))\n")
-                exit(ExitStatus.inputError)
+                if errno == EINTR { continue }
+                return errno
             }
             offset += written
         }
+        return nil
     }
 }
 
