@@ -14,18 +14,7 @@ enum StandardError {
     /// status still tells (Foundation's `FileHandle.write` would crash the process instead).
     static func write(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = posixWrite(2, base + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        _ = text.withUTF8 { PosixWrite.all(UnsafeRawBufferPointer($0), to: 2) }
     }
 
     /// Whether stderr is a terminal (then progress is drawn).

@@ -10,8 +10,9 @@
 
 /// Writes to file descriptor 1 directly, so nothing sits unseen in a stdio buffer and every failure is seen.
 ///
-/// A reader that went away (`tracekit replay log | head`) ends the process quietly with status 0, as SIGPIPE
-/// would for any Unix tool. Any other failure (a full disk, an I/O error) ends it with a message and status 2
+/// A reader that went away (`tracekit replay log | head`) ends the process through SIGPIPE, as for any Unix tool
+/// (status 141 in a shell; where SIGPIPE is ignored, the write fails with `EPIPE` and the process exits 0
+/// quietly). Any other failure (a full disk, an I/O error) ends it with a message and status 2
 /// (`ExitStatus.inputError`): output that was cut short must not look like success.
 ///
 /// ```swift
@@ -43,27 +44,6 @@ enum StandardOutput {
 
     /// Writes every byte to descriptor 1; the errno of the failure that stopped it, or `nil`.
     private static func send(_ bytes: UnsafeRawBufferPointer) -> Int32? {
-        guard let base = bytes.baseAddress else { return nil }
-        var offset = 0
-        while offset < bytes.count {
-            let written = posixWrite(1, base + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += written
-        }
-        return nil
+        PosixWrite.all(bytes, to: 1)
     }
-}
-
-/// `write(2)`, under a name the `write` methods of these types do not hide.
-func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        Glibc.write(descriptor, buffer, count)
-    #elseif canImport(Musl)
-        Musl.write(descriptor, buffer, count)
-    #else
-        Darwin.write(descriptor, buffer, count)
-    #endif
 }

@@ -30,4 +30,9 @@ struct Tracekit: AsyncParsableCommand {
             ServeCommand.self,
         ]
     )
+
+    static func main() async {
+        PosixWrite.guardStandardDescriptors()
+        await main(nil)
+    }
 }
