@@ -1,6 +1,7 @@
 // LogInput: opens the logs named on the command line (files or directories) and streams their spans.
 
 import Foundation
+import TraceAnalysis
 import TraceKit
 import TraceLog
 
@@ -141,31 +142,46 @@ enum LogInput {
         return summary
     }
 
-    /// The spans of `traceIDs` in `files` (the summaries of a first pass), in file order, each file read only as
-    /// far as the first pass read it; also the summaries of this pass, whose damage is the one to report (it
-    /// decodes every attribute, where a first pass may have skipped some).
+    /// The spans of `traceIDs` in the logs behind `paths`, in file order, a block at a time; with `endOffsets`
+    /// (see `readBatches`), each file only as far as an earlier pass read it.
     static func spans(
-        of traceIDs: Set<TraceID>, in files: [LogFileSummary], progress: ProgressMode
+        of traceIDs: Set<TraceID>, in paths: [String], progress: ProgressMode, label: String = "",
+        endOffsets: [String: Int64]? = nil
     ) throws(CLIError) -> (spans: [SpanRecord], files: [LogFileSummary]) {
         var spans: [SpanRecord] = []
-        let endOffsets = Dictionary(files.map { ($0.path, $0.endOffset) }, uniquingKeysWith: max)
-        let summaries = try readBatches(
-            files.map(\.path), progress: progress, label: "pass 2/2 ", endOffsets: endOffsets
-        ) { batch in
+        let files = try readBatches(paths, progress: progress, label: label, endOffsets: endOffsets) { batch in
             for index in 0..<batch.count where traceIDs.contains(batch.traceIDs[index]) {
                 spans.append(batch.record(at: index))
             }
         }
-        return (spans, summaries)
+        return (spans, files)
     }
 
-    /// Says on stderr how many of the traces a first pass chose a second pass did not find (only a file replaced
-    /// in between, or damage that only a full decode sees, does that).
-    static func warnAboutMissing(_ missing: Int, of chosen: Int) {
-        guard missing > 0 else { return }
-        StandardError.write(
-            "tracekit: warning: \(missing) of the \(chosen) traces chosen in the first pass were not found in the "
-                + "second (a file was replaced, or damage shows only when every attribute is decoded)\n")
+    /// The trees of `chosen` (trace ids a first pass ranked, slowest first), in that order, from a second pass over
+    /// `firstPass`'s files that reads each only as far as the first pass did. Warns about the damage of the second
+    /// pass (it decodes every attribute, where a first pass may have skipped some), or of the first when nothing
+    /// was chosen, and about chosen traces it did not find (a file replaced in between, or damage only a full
+    /// decode sees).
+    static func trees(
+        of chosen: [TraceID], in firstPass: [LogFileSummary], progress: ProgressMode
+    ) throws(CLIError) -> [SpanTree] {
+        guard !chosen.isEmpty else {
+            warnAboutDamage(firstPass)
+            return []
+        }
+        let endOffsets = Dictionary(firstPass.map { ($0.path, $0.endOffset) }, uniquingKeysWith: max)
+        let (spans, secondPass) = try spans(
+            of: Set(chosen), in: firstPass.map(\.path), progress: progress, label: "pass 2/2 ", endOffsets: endOffsets)
+        warnAboutDamage(secondPass)
+        let forest = TraceForest(spans)
+        let trees = chosen.compactMap(forest.tree(for:))
+        if trees.count < chosen.count {
+            StandardError.write(
+                "tracekit: warning: \(chosen.count - trees.count) of the \(chosen.count) traces chosen in the first "
+                    + "pass were not found in the second (a file was replaced, or damage shows only when every "
+                    + "attribute is decoded)\n")
+        }
+        return trees
     }
 
     /// Reads every file behind `paths` in turn a block at a time, handing each block's spans to `onBatch` in
@@ -215,7 +231,7 @@ enum LogInput {
         for path in try files(paths) {
             let reader: LogReader
             do {
-                reader = try LogReader(path: path)
+                reader = try LogReader(path: path, readAhead: false)
             } catch {
                 throw .reading(path, error)
             }
@@ -234,7 +250,7 @@ enum LogInput {
     static func firstHeader(_ path: String) throws(CLIError) -> LogFileHeader? {
         let reader: LogReader
         do {
-            reader = try LogReader(path: path)
+            reader = try LogReader(path: path, readAhead: false)
         } catch {
             throw .reading(path, error)
         }

@@ -33,6 +33,12 @@ enum PosixWrite {
         return nil
     }
 
+    /// `all(_:to:)` for the UTF-8 bytes of `text`.
+    static func all(_ text: String, to descriptor: Int32) -> Int32? {
+        var text = text
+        return text.withUTF8 { all(UnsafeRawBufferPointer($0), to: descriptor) }
+    }
+
     private static func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)
             Glibc.write(descriptor, buffer, count)

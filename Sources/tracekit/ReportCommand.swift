@@ -44,18 +44,8 @@ struct ReportCommand: TracekitSubcommand {
             extents.add(batch)
             Self.countLatencies(of: batch, into: &latencyBuckets)
         }
-        let chosen = extents.slowest(traces).map(\.traceID)
-        var slowestTraces: [SpanTree] = []
-        if chosen.isEmpty {
-            LogInput.warnAboutDamage(files)
-        } else {
-            let (spans, secondFiles) = try LogInput.spans(
-                of: Set(chosen), in: files, progress: progressOption.progress)
-            LogInput.warnAboutDamage(secondFiles)
-            let forest = TraceForest(spans)
-            slowestTraces = chosen.compactMap(forest.tree(for:))
-            LogInput.warnAboutMissing(chosen.count - slowestTraces.count, of: chosen.count)
-        }
+        let slowestTraces = try LogInput.trees(
+            of: extents.slowest(traces).map(\.traceID), in: files, progress: progressOption.progress)
         let title = "TraceKit report: " + (files.compactMap { $0.resource?.serviceName }.first ?? "trace log")
         let page = ReportPage(
             title: title, files: files, traceCount: extents.traceCount, statistics: StatsTable(collector),

@@ -13,8 +13,7 @@ enum StandardError {
     /// Writes `text` to file descriptor 2. A failure is ignored: there is nowhere left to report it, and the exit
     /// status still tells (Foundation's `FileHandle.write` would crash the process instead).
     static func write(_ text: String) {
-        var text = text
-        _ = text.withUTF8 { PosixWrite.all(UnsafeRawBufferPointer($0), to: 2) }
+        _ = PosixWrite.all(text, to: 2)
     }
 
     /// Whether stderr is a terminal (then progress is drawn).

@@ -20,8 +20,7 @@
 /// ```
 enum StandardOutput {
     static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        if let code = PosixWrite.all(text, to: 1) { fail(code) }
     }
 
     static func write(_ bytes: [UInt8]) {
@@ -29,21 +28,18 @@ enum StandardOutput {
     }
 
     static func write(_ bytes: UnsafeRawBufferPointer) {
-        guard let code = send(bytes) else { return }
-        if code == EPIPE { exit(0) }
-        StandardError.write("tracekit: error: cannot write standard output: \(SystemError.message(code))\n")
-        exit(ExitStatus.inputError)
+        if let code = PosixWrite.all(bytes, to: 1) { fail(code) }
     }
 
     /// Writes `text` and carries on whatever happens: for a notice such as `serve`'s listening line, whose loss
     /// must not stop a server.
     static func writeIfPossible(_ text: String) {
-        var text = text
-        _ = text.withUTF8 { send(UnsafeRawBufferPointer($0)) }
+        _ = PosixWrite.all(text, to: 1)
     }
 
-    /// Writes every byte to descriptor 1; the errno of the failure that stopped it, or `nil`.
-    private static func send(_ bytes: UnsafeRawBufferPointer) -> Int32? {
-        PosixWrite.all(bytes, to: 1)
+    private static func fail(_ code: Int32) -> Never {
+        if code == EPIPE { exit(0) }
+        StandardError.write("tracekit: error: cannot write standard output: \(SystemError.message(code))\n")
+        exit(ExitStatus.inputError)
     }
 }

@@ -39,12 +39,7 @@ struct TreeCommand: TracekitSubcommand {
     func execute() throws(CLIError) -> Int32 {
         if let trace, let traceID = TraceID(hexString: trace) {
             // One pass, keeping the spans of that trace only.
-            var spans: [SpanRecord] = []
-            let files = try LogInput.readBatches([path], progress: progressOption.progress) { batch in
-                for index in 0..<batch.count where batch.traceIDs[index] == traceID {
-                    spans.append(batch.record(at: index))
-                }
-            }
+            let (spans, files) = try LogInput.spans(of: [traceID], in: [path], progress: progressOption.progress)
             LogInput.warnAboutDamage(files)
             guard let tree = TraceForest(spans).tree(for: traceID) else {
                 throw .traceNotFound(path: path, traceID: trace)
@@ -68,13 +63,8 @@ struct TreeCommand: TracekitSubcommand {
                 [path], progress: progressOption.progress, label: "pass 1/2 ", attributes: []
             ) { extents.add($0) }
             traceCount = extents.traceCount
-            let chosen = extents.slowest(slowest).map(\.traceID)
-            let (spans, secondFiles) = try LogInput.spans(
-                of: Set(chosen), in: files, progress: progressOption.progress)
-            LogInput.warnAboutDamage(secondFiles)
-            let forest = TraceForest(spans)
-            trees = chosen.compactMap(forest.tree(for:))
-            LogInput.warnAboutMissing(chosen.count - trees.count, of: chosen.count)
+            trees = try LogInput.trees(
+                of: extents.slowest(slowest).map(\.traceID), in: files, progress: progressOption.progress)
         }
         var output = BufferedOutput()
         for (index, tree) in trees.enumerated() {

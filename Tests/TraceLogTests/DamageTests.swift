@@ -118,6 +118,18 @@ import TraceKit
         #expect(entries.damages.reduce(0) { $0 + $1.length } == 200_000)
     }
 
+    /// A damaged copy of `payload`: every tenth round cut short, otherwise 1...`maxChanges` bytes overwritten.
+    static func mutate(
+        _ payload: [UInt8], round: Int, maxChanges: Int, using random: inout SeededGenerator
+    ) -> [UInt8] {
+        var mutated = payload
+        if round % 10 == 0 { return Array(mutated[0..<Int.random(in: 0..<mutated.count, using: &random)]) }
+        for _ in 0..<Int.random(in: 1...maxChanges, using: &random) {
+            mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+        }
+        return mutated
+    }
+
     @Test(arguments: [61 as UInt64, 62, 63])
     func hostilePayloadsWithValidChecksumsNeverTrapAndAreReported(seed: UInt64) throws {
         var generator = SpanGenerator(seed: seed)
@@ -127,15 +139,7 @@ import TraceKit
         var random = SeededGenerator(seed: seed)
         var malformed = 0
         for round in 0..<3000 {
-            var mutated = payload
-            if round % 10 == 0 {
-                mutated = Array(mutated[0..<Int.random(in: 0..<mutated.count, using: &random)])
-            } else {
-                for _ in 0..<Int.random(in: 1...4, using: &random) {
-                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(
-                        in: 0...255, using: &random)
-                }
-            }
+            let mutated = Self.mutate(payload, round: round, maxChanges: 4, using: &random)
             var entries: [LogEntry] = []
             let failure: PayloadError? = mutated.withUnsafeBytes { raw in
                 do throws(PayloadError) {
@@ -165,15 +169,7 @@ import TraceKit
         var random = SeededGenerator(seed: seed)
         var malformed = 0
         for round in 0..<1200 {
-            var mutated = payload
-            if round % 10 == 0 {
-                mutated = Array(mutated[0..<Int.random(in: 0..<mutated.count, using: &random)])
-            } else {
-                for _ in 0..<Int.random(in: 1...3, using: &random) {
-                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(
-                        in: 0...255, using: &random)
-                }
-            }
+            let mutated = Self.mutate(payload, round: round, maxChanges: 3, using: &random)
             var records: [LogEntry] = []
             var batches: [LogBatchEntry] = []
             let (recordFailure, batchFailure) = mutated.withUnsafeBytes { raw -> (PayloadError?, PayloadError?) in

@@ -9,11 +9,7 @@ import Testing
         .appendingPathComponent("Scripts/interop/otlp_receiver.py").path
 
     @Test func exportToAnOTLPEndpointDeliversEverySpanAfterARetry() throws {
-        guard
-            CLIProcess.require(
-                CLIProcess.pythonHas(["opentelemetry.proto", "google.protobuf"]), "python3 with opentelemetry-proto"),
-            let python = CLIProcess.which("python3")
-        else { return }
+        guard let python = Self.receiverPython() else { return }
         let directory = try TemporaryDirectory()
         let log = directory.file("otlp.tklog")
         // 9,000 spans: more than one read-ahead of `export --otlp` (8,192), so sending while reading is covered.
@@ -47,11 +43,7 @@ import Testing
     }
 
     @Test func aRefusedRequestStopsTheExportAndSaysHowManySpansWentOut() throws {
-        guard
-            CLIProcess.require(
-                CLIProcess.pythonHas(["opentelemetry.proto", "google.protobuf"]), "python3 with opentelemetry-proto"),
-            let python = CLIProcess.which("python3")
-        else { return }
+        guard let python = Self.receiverPython() else { return }
         let directory = try TemporaryDirectory()
         let log = directory.file("refused.tklog")
         try LogFixture(traceCount: 3_000, tracesPerBlock: 100).write(to: log)
@@ -74,6 +66,16 @@ import Testing
         let badURL = try CLIProcess.tracekit(["export", log, "--otlp", "ftp://127.0.0.1/v1/traces"])
         #expect(badURL.status == 2)
         #expect(badURL.stderr.contains("ftp://127.0.0.1/v1/traces: OTLP export failed"), "\(badURL.stderr)")
+    }
+
+    /// `python3` when it can run the receiver (it decodes with opentelemetry-proto); else `nil`, recorded as a
+    /// failure under `CI=true`.
+    static func receiverPython() -> String? {
+        guard
+            CLIProcess.require(
+                CLIProcess.pythonHas(["opentelemetry.proto", "google.protobuf"]), "python3 with opentelemetry-proto")
+        else { return nil }
+        return CLIProcess.which("python3")
     }
 
     struct ReceiverFailure: Error, CustomStringConvertible {
