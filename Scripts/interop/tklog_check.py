@@ -427,6 +427,10 @@ def decode_payload(payload, out):
             raise Malformed("second block header")
 
 
+# Section 1.2: a reader looks for a first valid block only this far into the file, then gives up.
+FIRST_BLOCK_SEARCH_BYTES = 16 << 20
+
+
 def check(data):
     out = {"blocks": 0, "emptyBlocks": 0, "spans": [], "headers": [], "dropped": [], "damage": [],
            "endsWithEOFMarker": data.endswith(EOF_MARKER)}
@@ -445,12 +449,17 @@ def check(data):
             p += result[1]
             continue
         reason = "truncated block" if result[0] == "incomplete" else result[1]
+        # Before the first good block, candidates start below the search bound.
+        limit = len(data) if out["blocks"] else min(len(data), FIRST_BLOCK_SEARCH_BYTES)
         q = p + 1
         while True:
-            q = data.find(b"\x1f\x8b\x08\x04", q)
+            q = data.find(b"\x1f\x8b\x08\x04", q, limit + 3)
             if q < 0 or parse_block(data, q)[0] == "good":
                 break
             q += 1
+        if q < 0 and limit < len(data):
+            out["damage"].append({"offset": p, "length": limit - p, "reason": reason + "; gave up"})
+            break
         end = len(data) if q < 0 else q
         out["damage"].append({"offset": p, "length": end - p, "reason": reason})
         p = end

@@ -140,8 +140,8 @@ final class BlockPrefetcher<Entry: DecodedBlockEntry>: @unchecked Sendable {
                 item = Work(
                     sequence: 0, payload: Array(scanner.inflater.payload[0..<payloadLength]), offset: offset,
                     size: size, nextOffset: scanner.offset)
-            case .damage(let offset, let length, let reason):
-                let damage = LogDamage(path: path, offset: offset, length: length, reason: reason)
+            case .damage(let offset, let length, let reason, let kind):
+                let damage = LogDamage(path: path, offset: offset, length: length, reason: reason, kind: kind)
                 ready = BlockBatch(
                     entries: [Entry.damage(damage)], isEndOfFileMarker: false, nextOffset: scanner.offset)
             case .end:

@@ -65,7 +65,10 @@ extension DecodedBlockEntry {
             try decode(payload, attributeKeys: attributeKeys, into: &entries)
         } catch {
             let reason = "malformed payload at byte \(error.position): \(error.reason)"
-            entries.append(damage(LogDamage(path: path, offset: offset, length: Int64(size), reason: reason)))
+            entries.append(
+                damage(
+                    LogDamage(path: path, offset: offset, length: Int64(size), reason: reason, kind: .malformedPayload))
+            )
         }
     }
 
@@ -83,8 +86,8 @@ extension DecodedBlockEntry {
                     attributeKeys: attributeKeys, into: &entries)
             }
             return payloadLength == 0
-        case .damage(let offset, let length, let reason):
-            entries.append(damage(LogDamage(path: path, offset: offset, length: length, reason: reason)))
+        case .damage(let offset, let length, let reason, let kind):
+            entries.append(damage(LogDamage(path: path, offset: offset, length: length, reason: reason, kind: kind)))
             return false
         case .end:
             return nil

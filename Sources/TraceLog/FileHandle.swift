@@ -9,22 +9,33 @@
 #endif
 
 /// An open file descriptor; closed when the handle is released. Not thread-safe: each owner uses it from one thread.
+///
+/// A regular file (or block device) is read at any offset. Anything else opened for reading (a pipe, a FIFO,
+/// `/dev/stdin`, a terminal, a character device) is a stream: read once, in order, from its start.
 final class FileHandle {
     let path: String
     private(set) var descriptor: Int32
+    /// Whether `read` may go back to an earlier offset (`pread`); `false` for a stream.
+    let isSeekable: Bool
+    /// For a stream, how many bytes have been read from it.
+    private var streamPosition: Int64 = 0
 
-    private init(path: String, descriptor: Int32) {
+    private init(path: String, descriptor: Int32, isSeekable: Bool = true) {
         self.path = path
         self.descriptor = descriptor
+        self.isSeekable = isSeekable
     }
 
     deinit { close() }
 
     /// Opens `path` for reading.
+    /// Opens `path` for reading; a FIFO waits for its writer, as `cat` does.
     static func openForReading(_ path: String) throws(TraceLogError) -> FileHandle {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw TraceLogError.cannotOpen(path: path, errno: errno) }
-        return FileHandle(path: path, descriptor: descriptor)
+        var info = stat()
+        let type = fstat(descriptor, &info) == 0 ? info.st_mode & S_IFMT : 0
+        return FileHandle(path: path, descriptor: descriptor, isSeekable: type == S_IFREG || type == S_IFBLK)
     }
 
     /// Opens or creates `path` for reading and writing (mode 0644).
@@ -61,18 +72,52 @@ final class FileHandle {
         return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
-    /// Reads up to `count` bytes at `offset` into `buffer` starting at `index`; returns the bytes read (0 at end).
-    func read(into buffer: inout [UInt8], at index: Int, count: Int, offset: Int64) -> Int {
-        buffer.withUnsafeMutableBytes { raw -> Int in
+    /// Reads at least `minimum` bytes (all `count` when `nil`) and at most `count`, from `offset` of the file into
+    /// `buffer` starting at `index`; fewer only at the end of the file or on a read error. Returns the bytes read.
+    ///
+    /// A stream is read in order: bytes before `offset` that were not read yet are read and dropped, and an
+    /// `offset` before the bytes already read gives nothing (they are gone).
+    func read(into buffer: inout [UInt8], at index: Int, count: Int, offset: Int64, minimum: Int? = nil) -> Int {
+        let minimum = Swift.min(count, minimum ?? count)
+        if !isSeekable {
+            guard offset >= streamPosition, skipStream(to: offset) else { return 0 }
+        }
+        return buffer.withUnsafeMutableBytes { raw -> Int in
             guard let base = raw.baseAddress else { return 0 }
             var total = 0
-            while total < count {
-                let result = pread(descriptor, base + index + total, count - total, off_t(offset) + off_t(total))
+            while total < minimum {
+                let result =
+                    isSeekable
+                    ? pread(descriptor, base + index + total, count - total, off_t(offset) + off_t(total))
+                    : Glibc.read(descriptor, base + index + total, count - total)
                 if result < 0 && errno == EINTR { continue }
+                if result < 0 && (errno == EAGAIN || errno == EWOULDBLOCK), waitUntilReadable() { continue }
                 guard result > 0 else { break }
                 total += result
             }
+            if !isSeekable { streamPosition += Int64(total) }
             return total
+        }
+    }
+
+    /// Reads and drops a stream's bytes up to `offset`; false when the stream ended before it.
+    private func skipStream(to offset: Int64) -> Bool {
+        guard offset > streamPosition else { return true }
+        var scratch = [UInt8](repeating: 0, count: Int(Swift.min(offset - streamPosition, 65_536)))
+        while streamPosition < offset {
+            let chunk = Int(Swift.min(offset - streamPosition, Int64(scratch.count)))
+            if read(into: &scratch, at: 0, count: chunk, offset: streamPosition) < chunk { return false }
+        }
+        return true
+    }
+
+    /// Waits for a non-blocking descriptor (a stdin inherited in that mode) to have bytes; false if `poll` fails.
+    private func waitUntilReadable() -> Bool {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let result = poll(&request, 1, -1)
+            if result >= 0 { return true }
+            if errno != EINTR { return false }
         }
     }
 

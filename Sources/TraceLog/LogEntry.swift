@@ -97,13 +97,37 @@ public struct LogDamage: Hashable, Sendable, CustomStringConvertible {
     public var length: Int64
     /// What was wrong, for example "CRC mismatch" or "truncated block".
     public var reason: String
+    /// What kind of damage it is: whether the region starts with a block header, and what failed.
+    public var kind: Kind
+
+    /// What kind of damage a region is.
+    ///
+    /// ```swift
+    /// let torn = reader.damages.contains { $0.kind == .truncatedBlock }
+    /// ```
+    public enum Kind: Hashable, Sendable {
+        /// A block whose BGZF header is valid but that the file ends inside of (a torn write, a crash, a
+        /// truncation), or whose BSIZE points past the end.
+        case truncatedBlock
+        /// A block whose BGZF header is valid but whose CRC, deflate data or sizes are not.
+        case corruptBlock
+        /// Bytes that are no BGZF block: garbage, or a block whose header is damaged.
+        case notABlock
+        /// A valid block whose payload is not well-formed TraceKit records.
+        case malformedPayload
+    }
 
     /// Creates a damage report.
-    public init(path: String, offset: Int64, length: Int64, reason: String) {
+    ///
+    /// ```swift
+    /// let damage = LogDamage(path: "app.tklog", offset: 40960, length: 512, reason: "CRC mismatch", kind: .corruptBlock)
+    /// ```
+    public init(path: String, offset: Int64, length: Int64, reason: String, kind: Kind = .notABlock) {
         self.path = path
         self.offset = offset
         self.length = length
         self.reason = reason
+        self.kind = kind
     }
 
     /// The same damage as an error value.

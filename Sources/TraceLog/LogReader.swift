@@ -38,6 +38,15 @@ public final class LogReader: Sequence, IteratorProtocol {
     /// Whether the last block read was the BGZF end-of-file marker (the writer closed the file cleanly).
     public var sawEndOfFileMarker: Bool { source.sawEndOfFileMarker }
 
+    /// How far into a file or stream a reader looks for a first valid block before it gives up (16 MiB): past that,
+    /// without one, the input is no trace log, and an endless stream (`/dev/zero`) is not searched forever. After a
+    /// first good block, damage of any length is skipped.
+    ///
+    /// ```swift
+    /// let giveUpAfter = LogReader.firstBlockSearchBytes   // 16_777_216
+    /// ```
+    public static let firstBlockSearchBytes: Int64 = 16 << 20
+
     /// Opens `path` for reading from its start.
     ///
     /// With `readAhead` (ignored in follow mode), three helper threads find, inflate and decode the next few

@@ -39,8 +39,8 @@ public struct LogRecovery: Hashable, Sendable {
                 // A trailing EOF marker (empty block) is removed so appended blocks do not follow it.
                 resume = payloadLength == 0 ? offset : offset + Int64(blockSize)
                 emptyBlockAtResume = payloadLength == 0 ? Int64(blockSize) : 0
-            case .damage(let offset, let length, let reason):
-                damage.append(LogDamage(path: file.path, offset: offset, length: length, reason: reason))
+            case .damage(let offset, let length, let reason, let kind):
+                damage.append(LogDamage(path: file.path, offset: offset, length: length, reason: reason, kind: kind))
             case .end:
                 break scanning
             }

@@ -35,9 +35,18 @@ public enum LogRotation {
         return Int(digits)
     }
 
-    /// The names in `directory` (empty string: the current directory).
+    /// The names in `directory` (empty string: the current directory); none when it cannot be listed.
     static func names(in directory: String) -> [String] {
-        guard let handle = opendir(directory.isEmpty ? "." : directory) else { return [] }
+        (try? listNames(in: directory)) ?? []
+    }
+
+    /// The names in `directory` (empty string: the current directory).
+    ///
+    /// - Throws: `TraceLogError.cannotOpen` with the errno of `opendir` (`EACCES`, `ENOTDIR`, `ELOOP`...).
+    static func listNames(in directory: String) throws(TraceLogError) -> [String] {
+        guard let handle = opendir(directory.isEmpty ? "." : directory) else {
+            throw .cannotOpen(path: directory, errno: errno)
+        }
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
@@ -69,9 +78,21 @@ public enum LogRotation {
         return directory + stem + "." + padded + suffix
     }
 
-    /// Every `.tklog` file in `directory`, sorted by name.
+    /// Every `.tklog` file in `directory`, sorted by name; none when the directory cannot be listed.
     public static func logFiles(inDirectory directory: String) -> [String] {
+        (try? listLogFiles(inDirectory: directory)) ?? []
+    }
+
+    /// Every `.tklog` file in `directory`, sorted by name.
+    ///
+    /// ```swift
+    /// let files = try LogRotation.listLogFiles(inDirectory: "/var/log/agent")
+    /// ```
+    ///
+    /// - Throws: `TraceLogError.cannotOpen` when the directory cannot be listed (its errno says why, for example
+    ///   `EACCES` for a directory without read or search permission).
+    public static func listLogFiles(inDirectory directory: String) throws(TraceLogError) -> [String] {
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        return names(in: directory).filter { $0.hasSuffix(".tklog") }.sorted().map { prefix + $0 }
+        return try listNames(in: directory).filter { $0.hasSuffix(".tklog") }.sorted().map { prefix + $0 }
     }
 }
