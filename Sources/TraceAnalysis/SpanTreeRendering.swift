@@ -6,14 +6,15 @@ extension SpanTree {
     /// The tree as indented text: one line per span with its duration and self time.
     ///
     /// Children are indented two spaces under their parent; `*` marks spans on the critical path of the
-    /// primary root, `error` an error status, and orphans say which parent is missing. Columns are
+    /// primary root, `error: MESSAGE` an error status with its message (on one line, cut to
+    /// `errorMessageLength` characters with `...`), and orphans say which parent is missing. Columns are
     /// aligned. Example output:
     ///
     /// ```text
     /// trace 00000000000000ab0000000000000001  100.000ms  4 spans
     /// * request  100.000ms  self 40.000ms
     ///     parse   40.000ms  self 40.000ms
-    /// *   query   30.000ms  self 30.000ms  error
+    /// *   query   30.000ms  self 30.000ms  error: connection reset by peer
     ///   cleanup    5.000ms  self  5.000ms  orphan: parent 000000000000000a missing
     /// ```
     public func renderText(markingCriticalPath: Bool = true) -> String {
@@ -34,7 +35,7 @@ extension SpanTree {
             line += Self.padRight(labels[node.index], labelWidth)
             line += "  " + Self.padLeft(durations[node.index], durationWidth)
             line += "  self " + Self.padLeft(selfTimes[node.index], selfWidth)
-            if node.span.status.isError { line += "  error" }
+            if case .error(let message) = node.span.status { line += "  " + Self.errorLabel(message) }
             if node.isOrphan {
                 if let parentID = node.span.parentSpanID, self.node(for: parentID) == nil {
                     line += "  orphan: parent \(parentID) missing"
@@ -45,6 +46,24 @@ extension SpanTree {
             lines.append(line)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The longest error message shown in full, in characters; a longer one is cut and ends in `...`.
+    static let errorMessageLength = 60
+
+    /// `error: MESSAGE`, the message on one line (line breaks, tabs and other control characters as spaces, runs
+    /// of spaces as one) and cut to `errorMessageLength` characters; just `error` without a message.
+    static func errorLabel(_ message: String) -> String {
+        let oneLine = String(message.map { isControl($0) ? " " : $0 }).split(separator: " ").joined(separator: " ")
+        guard !oneLine.isEmpty else { return "error" }
+        guard oneLine.count > errorMessageLength else { return "error: " + oneLine }
+        var cut = String(oneLine.prefix(errorMessageLength - 3))
+        while cut.last == " " { cut.removeLast() }
+        return "error: " + cut + "..."
+    }
+
+    private static func isControl(_ character: Character) -> Bool {
+        character.isNewline || character.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     /// Indentation stops growing at `maxIndentDepth` (the depth is written instead), so a pathological

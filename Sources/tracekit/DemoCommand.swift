@@ -17,22 +17,29 @@ struct DemoCommand: AsyncParsableCommand {
             (ui_generation, chat, llm_call, cache lookups; some fail) and kernel syscalls through spanSyscall \
             (open, read, write, close; some refused by the permission check). Spans go through TraceSystem \
             to a LogWriter; the log is then closed, read back, and the metrics are derived from the replay.
-            An existing TraceKit log at --output is replaced; any other existing file is left alone.
+            An existing TraceKit log at --output is replaced; any other existing file is left alone. \
+            A progress bar is drawn on stderr when it is a terminal and --spans is at least 10000 (--progress).
             """
     )
 
     @Option(name: .shortAndLong, help: "Where to write the trace log.")
     var output = "tracekit-demo.tklog"
 
-    @Option(help: "About how many spans to write (whole traces, so a few more).")
+    @Option(parsing: .unconditional, help: "About how many spans to write (whole traces, so a few more).")
     var spans = 2_000
 
-    @Option(help: "How many traces run at once.")
+    @Option(parsing: .unconditional, help: "How many traces run at once.")
     var concurrency = 16
 
+    @OptionGroup var progressOption: ProgressOption
+
     func validate() throws {
-        if spans < 1 || spans > 10_000_000 { throw ValidationError("--spans must be between 1 and 10000000.") }
-        if concurrency < 1 || concurrency > 1_000 { throw ValidationError("--concurrency must be 1...1000.") }
+        if spans < 1 || spans > 10_000_000 {
+            throw ValidationError("--spans must be between 1 and 10000000, got \(spans).")
+        }
+        if concurrency < 1 || concurrency > 1_000 {
+            throw ValidationError("--concurrency must be 1...1000, got \(concurrency).")
+        }
     }
 
     func run() async throws {
@@ -60,7 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw .demoFailed(path: output, reason: "\(error)")
         }
-        await runWorkload(counter)
+        await DemoProgress.show(counter, target: spans, mode: progressOption.progress) { await runWorkload(counter) }
         recorder.shutdown()
         let writer = recorder.configuration.logWriters.first
         if let failure = writer?.lastError { throw .cannotWrite(path: output, reason: "\(failure)") }
@@ -69,12 +76,14 @@ struct DemoCommand: AsyncParsableCommand {
 
         var collector = SpanStatisticsCollector()
         let replayed = try DerivedMetrics.analyzer(createdUnixSeconds: 0, path: output)
-        let replay = try LogInput.read([output], progress: .never, preparingFor: replayed) { span in
+        let replay = LogInput.read(
+            LogSources([output]), progress: progressOption.progress, label: "replaying ", preparingFor: replayed
+        ) { span in
             collector.add(span)
             replayed.consumePrepared(span)
         }
-        LogInput.warnAboutDamage(replay)
-        let file = replay.first ?? LogFileSummary(path: output, sizeBytes: 0)
+        _ = try replay.finish()
+        guard let file = replay.files.first else { throw .cannotRead(path: output, reason: "the log was not read") }
         let exposition = replayed.registry.exposition(.prometheusText)
         let matchesLive = exposition == live.registry.exposition(.prometheusText)
 
@@ -107,7 +116,8 @@ struct DemoCommand: AsyncParsableCommand {
     /// Removes a TraceKit log left at `output` by an earlier run (a writer would append to it).
     private func replaceOldLog() throws(CLIError) {
         guard FileManager.default.fileExists(atPath: output) else { return }
-        guard LogInput.fileSize(output) > 0, (try? LogInput.firstHeader(output)) != nil else {
+        let existing = LogSources([output]).sources.first
+        guard let existing, !existing.isStream, LogInput.firstHeader(output) != nil else {
             throw .cannotWrite(
                 path: output, reason: "the file exists and is not a TraceKit log; choose another --output")
         }

@@ -6,7 +6,7 @@ import ArgumentParser
 enum ExitStatus {
     /// Success.
     static let success: Int32 = 0
-    /// `verify` found damage; `diff` found a significant slowdown.
+    /// `verify` found damage; `diff` found a significant slowdown; a reading command skipped one of several inputs.
     static let findings: Int32 = 1
     /// An input cannot be read, is not a TraceKit log, or an output cannot be written.
     static let inputError: Int32 = 2

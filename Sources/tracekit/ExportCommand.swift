@@ -47,34 +47,44 @@ struct ExportCommand: TracekitSubcommand {
         }
     }
 
+    /// The resource of the spans: that of the first file header read (past damage), or "unknown".
+    private static func resource(_ first: Resource?) -> Resource {
+        first ?? Resource(serviceName: "unknown")
+    }
+
     func execute() throws(CLIError) -> Int32 {
-        let resource = try LogInput.firstResource([path]) ?? Resource(serviceName: "unknown")
-        if let otlp { return try send(to: otlp, resource: resource) }
-        let (spans, files) = try LogInput.spans([path], progress: progressOption.progress)
-        LogInput.warnAboutDamage(files)
+        if let otlp { return try send(to: otlp) }
+        let (spans, run) = LogInput.spans(LogSources([path]), progress: progressOption.progress)
+        try run.requireSomethingRead()
+        let resource = Self.resource(run.files.lazy.compactMap(\.resource).first)
         let bytes: [UInt8]
         switch format {
         case .chrome: bytes = ChromeTraceEncoder.json(resource: resource, spans: spans)
         case .otlpJSON, nil: bytes = OTLPJSONEncoder.exportRequest(resource: resource, spans: spans)
         }
         try OutputFile.write(bytes, to: output)
-        return ExitStatus.success
+        return try run.finish()
     }
 
     /// The spans sent as they are read, one request at a time, so memory does not grow with the log; reading
-    /// stops at the first request that fails for good.
-    private func send(to url: String, resource: Resource) throws(CLIError) -> Int32 {
+    /// stops at the first request that fails for good. The resource is that of the first file header read before
+    /// the first request goes out (a header comes before the spans it describes).
+    private func send(to url: String) throws(CLIError) -> Int32 {
         do {
             try OTLPHTTPExporter.validate(url: url)
         } catch {
             throw CLIError.exportFailed(url: url, reason: String(describing: error))
         }
+        var firstResource: Resource?
+        var requestResource: Resource?
         var pending: [SpanRecord] = []
         var sent = 0
         var failure: OTLPExportError?
         let requestSize = max(1, OTLPHTTPExporter.Options().batchSize)
         /// Sends full requests (and, when `all`, the rest), counting only the spans of requests that succeeded.
         func flush(all: Bool) {
+            let resource = requestResource ?? Self.resource(firstResource)
+            requestResource = resource
             var start = 0
             while failure == nil, pending.count - start >= (all ? 1 : requestSize) {
                 let end = min(pending.count, start + requestSize)
@@ -87,18 +97,23 @@ struct ExportCommand: TracekitSubcommand {
             }
             pending.removeFirst(start)
         }
-        let files = try LogInput.readBatches([path], progress: progressOption.progress, until: { failure != nil }) {
-            batch in
+        let run = LogInput.readBatches(
+            LogSources([path]), progress: progressOption.progress, until: { failure != nil },
+            onHeader: { header in
+                if firstResource == nil { firstResource = header.resource }
+            }
+        ) { batch in
             for index in 0..<batch.count { pending.append(batch.record(at: index)) }
             if pending.count >= Self.spansPerSend { flush(all: false) }
         }
+        try run.requireSomethingRead()
         flush(all: true)
-        LogInput.warnAboutDamage(files)
         if let failure {
+            _ = try? run.finish()
             throw .exportFailed(url: url, reason: "\(failure) (\(sent) spans had been sent)")
         }
         StandardError.write("sent \(sent) spans to \(url)\n")
-        return ExitStatus.success
+        return try run.finish()
     }
 
     /// Spans read before requests go out (`OTLPHTTPExporter.Options.batchSize`, 512, to a request).

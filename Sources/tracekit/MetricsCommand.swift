@@ -37,14 +37,14 @@ struct MetricsCommand: TracekitSubcommand {
     }
 
     func execute() throws(CLIError) -> Int32 {
-        let (analyzer, files) = try DerivedMetrics.replay(paths, progress: progressOption.progress)
-        LogInput.warnAboutDamage(files)
+        let (analyzer, run) = try DerivedMetrics.replay(LogSources(paths), progress: progressOption.progress)
+        try run.requireSomethingRead()
         let registry = analyzer.registry
         switch format {
         case .prometheus: StandardOutput.write(registry.exposition(.prometheusText))
         case .openmetrics: StandardOutput.write(registry.exposition(.openMetrics))
         case .json: StandardOutput.write(registry.metricsJSON() + "\n")
         }
-        return ExitStatus.success
+        return try run.finish()
     }
 }

@@ -5,14 +5,16 @@ import TraceExport
 import TraceKit
 import TraceLog
 
-/// `tracekit replay PATH... [--json]`: one line per span; several files are merged in start-time order.
+/// `tracekit replay PATH... [--json] [--trace ID]`: one line per span; several files are merged in start-time order.
 struct ReplayCommand: TracekitSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Print the spans of trace logs, one per line (JSON lines with --json).",
         discussion: """
-            One file is printed in file order (the order spans finished in); several files, or a directory, \
-            are merged in start-time order. Damaged blocks are skipped with a warning on stderr.
+            Each line starts with the span's start time in UTC (RFC 3339, nanoseconds); --json keeps it as \
+            start_unix_nano. One file is printed in file order (the order spans finished in); several files, or \
+            a directory, are merged in start-time order. A PATH may be a pipe or /dev/stdin. Damaged blocks are \
+            skipped with a warning on stderr.
             """
     )
 
@@ -22,44 +24,72 @@ struct ReplayCommand: TracekitSubcommand {
     @Flag(help: "Print each span as one JSON object per line.")
     var json = false
 
+    @Option(help: "Print only the spans of the trace with this id (32 hex digits).")
+    var trace: String?
+
     @OptionGroup var progressOption: ProgressOption
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
+        if let trace, TraceID(hexString: trace) == nil {
+            throw ValidationError("--trace must be 32 hex digits, got '\(trace)'.")
+        }
     }
 
     func execute() throws(CLIError) -> Int32 {
-        let files = try LogInput.files(paths)
+        let inputs = LogSources(paths)
+        let traceID = trace.flatMap(TraceID.init(hexString:))
         var output = BufferedOutput()
         defer { output.flush() }
-        if files.count == 1 {
-            let summaries = try LogInput.read(files, progress: progressOption.progress) { span in
-                output.writeLine(line(span))
-            }
-            output.flush()
-            LogInput.warnAboutDamage(summaries)
-            return ExitStatus.success
+        let emit = { (span: SpanRecord) in
+            if traceID == nil || span.traceID == traceID { output.writeLine(line(span)) }
         }
-        for file in files where try LogInput.firstHeader(file) == nil {
-            // Rare: the first block is damaged. A full read tells damage (carry on) from not-a-log (stop).
-            _ = try LogInput.readFile(file, size: LogInput.fileSize(file), onSpan: { _ in })
-        }
-        let reader: MergedLogReader
-        do {
-            reader = try MergedLogReader(paths: files)
-        } catch {
-            throw .reading(files.first ?? "", error)
-        }
-        while let entry = reader.next() {
-            if case .span(let span) = entry { output.writeLine(line(span)) }
+        let run: LogRun
+        if inputs.sources.count == 1 {
+            run = LogInput.read(inputs, progress: progressOption.progress, onSpan: emit)
+        } else {
+            run = Self.merged(inputs, onSpan: emit)
         }
         output.flush()
-        for damage in reader.damages {
-            StandardError.write(
-                "tracekit: warning: \(damage.path): skipped damaged region: offset \(damage.offset), \(damage.reason)\n"
-            )
+        return try run.finish()
+    }
+
+    /// Reads the sources at once, handing out their spans merged in start-time order; a file that cannot be opened,
+    /// or turns out to hold nothing of a TraceKit log, is skipped.
+    private static func merged(_ inputs: LogSources, onSpan: (SpanRecord) -> Void) -> LogRun {
+        var run = LogRun(skipped: inputs.problems)
+        var readers: [LogReader] = []
+        var summaries: [LogFileSummary] = []
+        let readAhead = MergedLogReader.readsAhead(fileCount: inputs.sources.count)
+        for source in inputs.sources {
+            do throws(TraceLogError) {
+                readers.append(try LogReader(path: source.openPath, readAhead: readAhead))
+                summaries.append(LogFileSummary(source: source))
+            } catch {
+                run.skipped.append(.reading(source.path, error))
+            }
         }
-        return ExitStatus.success
+        let merged = MergedLogReader(readers: readers)
+        while let (entry, file) = merged.nextEntry() {
+            switch entry {
+            case .span(let span):
+                summaries[file].spanCount += 1
+                onSpan(span)
+            case .header(let header): summaries[file].add(header)
+            case .droppedSpans(let dropped): summaries[file].droppedSpanCount += dropped.count
+            case .damage(let damage): summaries[file].damages.append(damage)
+            }
+        }
+        for (index, var summary) in summaries.enumerated() {
+            summary.finish(endOffset: readers[index].offset, sawEndOfFileMarker: readers[index].sawEndOfFileMarker)
+            do {
+                try summary.checkIsALog()
+                run.files.append(summary)
+            } catch {
+                run.skipped.append(error)
+            }
+        }
+        return run
     }
 
     private func line(_ span: SpanRecord) -> String {

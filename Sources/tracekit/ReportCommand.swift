@@ -11,7 +11,8 @@ struct ReportCommand: TracekitSubcommand {
         abstract: "Write one self-contained HTML page: stats table, latency histograms, slowest traces.",
         discussion: """
             The page has no scripts and loads nothing from the network: styles are inline and the charts \
-            are inline SVG (hover a bar for its numbers). Span names and attributes are HTML-escaped.
+            are inline SVG (hover a bar for its numbers). Span names and attributes are HTML-escaped. The logs \
+            are read twice; a stream (a pipe, /dev/stdin) is first copied to a temporary file for that.
             """
     )
 
@@ -21,14 +22,14 @@ struct ReportCommand: TracekitSubcommand {
     @Option(name: .shortAndLong, help: "The HTML file to write.")
     var output: String
 
-    @Option(help: "How many of the slowest traces to draw.")
+    @Option(parsing: .unconditional, help: "How many of the slowest traces to draw (0...100).")
     var traces = 5
 
     @OptionGroup var progressOption: ProgressOption
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
-        if traces < 0 || traces > 100 { throw ValidationError("--traces must be 0...100.") }
+        if traces < 0 || traces > 100 { throw ValidationError("--traces must be 0...100, got \(traces).") }
     }
 
     func execute() throws(CLIError) -> Int32 {
@@ -37,22 +38,24 @@ struct ReportCommand: TracekitSubcommand {
         var collector = SpanStatisticsCollector()
         var extents = TraceExtents()
         var latencyBuckets: [String: [Int: Int]] = [:]
-        let files = try LogInput.readBatches(
-            paths, progress: progressOption.progress, label: traces > 0 ? "pass 1/2 " : "", attributes: []
+        let inputs = traces > 0 ? LogSources(paths).spoolingStreams() : LogSources(paths)
+        var run = LogInput.readBatches(
+            inputs, progress: progressOption.progress, label: traces > 0 ? "pass 1/2 " : "", attributes: []
         ) { batch in
             collector.add(batch)
             extents.add(batch)
             Self.countLatencies(of: batch, into: &latencyBuckets)
         }
-        let slowestTraces = try LogInput.trees(
-            of: extents.slowest(traces).map(\.traceID), in: files, progress: progressOption.progress)
-        let title = "TraceKit report: " + (files.compactMap { $0.resource?.serviceName }.first ?? "trace log")
+        try run.requireSomethingRead()
+        let slowestTraces = LogInput.trees(
+            of: extents.slowest(traces).map(\.traceID), in: &run, progress: progressOption.progress)
+        let title = "TraceKit report: " + (run.files.compactMap { $0.resource?.serviceName }.first ?? "trace log")
         let page = ReportPage(
-            title: title, files: files, traceCount: extents.traceCount, statistics: StatsTable(collector),
+            title: title, files: run.files, traceCount: extents.traceCount, statistics: StatsTable(collector),
             latencyBuckets: latencyBuckets, slowestTraces: slowestTraces)
         try OutputFile.write(Array(page.html().utf8), to: output)
         StandardError.write("wrote \(output)\n")
-        return ExitStatus.success
+        return try run.finish()
     }
 
     /// Counts the batch's spans per name and latency bucket: per shape first, then once per name.

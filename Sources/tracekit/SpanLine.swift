@@ -3,12 +3,11 @@
 import TraceKit
 
 enum SpanLine {
-    /// For example `1732950000.123456789 4bf9...-00f0... parent 00f1... GET /api/apps server 12.345ms ok
-    /// http.route=/api/apps`.
+    /// For example `2024-11-30T07:00:00.123456789Z  trace 4bf9...  span 00f0...  parent 00f1...  12.345ms  server  ok
+    /// GET /api/apps  http.route=/api/apps`: the start time in UTC (RFC 3339, nanoseconds; `--json` has it as
+    /// `start_unix_nano`).
     static func text(_ span: SpanRecord) -> String {
-        let seconds = span.startUnixNanoseconds / 1_000_000_000
-        let fraction = String(span.startUnixNanoseconds % 1_000_000_000)
-        var line = "\(seconds).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)"
+        var line = UTCTimestamp.rfc3339(unixNanoseconds: span.startUnixNanoseconds)
         line += "  trace \(span.traceID)  span \(span.spanID)"
         line += "  parent " + (span.parentSpanID.map { "\($0)" } ?? "-               ")
         line += "  \(DurationText.format(nanoseconds: span.durationNanoseconds))"

@@ -1,4 +1,4 @@
-// StatsCommand: `tracekit stats`: per span name: count, errors, mean, p50, p95, p99 and self time.
+// StatsCommand: `tracekit stats`: per span name: count, errors, total time, mean, p50, p95, p99 and self time.
 
 import ArgumentParser
 import TraceAnalysis
@@ -7,11 +7,11 @@ import TraceAnalysis
 struct StatsCommand: TracekitSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Per span name: count, errors, mean, p50, p95, p99 and self time.",
+        abstract: "Per span name: count, errors, total time, mean, p50, p95, p99 and self time.",
         discussion: """
             Quantiles come from a sketch with 1% relative error. Self time is a span's duration minus the time \
-            covered by its children. Rows are ordered by total time spent. With --json, durations are in \
-            nanoseconds.
+            covered by its children. Rows are ordered by total time spent (the "total" column; "total_ns" with \
+            --json). With --json, durations are in nanoseconds.
             """
     )
 
@@ -30,12 +30,12 @@ struct StatsCommand: TracekitSubcommand {
     func execute() throws(CLIError) -> Int32 {
         var collector = SpanStatisticsCollector()
         // A block at a time, no attribute decoded: the statistics need names, times and ids only.
-        let files = try LogInput.readBatches(paths, progress: progressOption.progress, attributes: []) {
+        let run = LogInput.readBatches(LogSources(paths), progress: progressOption.progress, attributes: []) {
             collector.add($0)
         }
-        LogInput.warnAboutDamage(files)
+        try run.requireSomethingRead()
         let table = StatsTable(collector)
         StandardOutput.write(json ? table.renderJSON() + "\n" : table.renderText())
-        return ExitStatus.success
+        return try run.finish()
     }
 }

@@ -14,12 +14,13 @@ struct StatsTable {
         }
     }
 
-    static let headers = ["name", "count", "errors", "mean", "p50", "p95", "p99", "self mean", "self total"]
+    static let headers = ["name", "count", "errors", "total", "mean", "p50", "p95", "p99", "self mean", "self total"]
 
     /// The cells of one row, as text.
     static func cells(_ row: SpanStatistics) -> [String] {
         [
             row.name, "\(row.count)", "\(row.errorCount)",
+            DurationText.format(nanoseconds: row.totalDurationNanoseconds),
             DurationText.format(nanoseconds: row.meanDurationNanoseconds),
             DurationText.format(nanoseconds: row.p50DurationNanoseconds),
             DurationText.format(nanoseconds: row.p95DurationNanoseconds),
@@ -29,9 +30,10 @@ struct StatsTable {
         ]
     }
 
-    /// An aligned table: names left-aligned, numbers right-aligned; `limit` rows at most.
+    /// An aligned table: names left-aligned, numbers right-aligned; `limit` rows at most, and a line saying how many
+    /// more there are. One row more than `limit` is shown rather than replaced by a "(1 more name)" line.
     func renderText(limit: Int? = nil) -> String {
-        let shown = limit.map { Array(rows.prefix($0)) } ?? rows
+        let shown = limit.map { rows.count > $0 + 1 ? Array(rows.prefix($0)) : rows } ?? rows
         let table = [Self.headers] + shown.map(Self.cells)
         var widths = Array(repeating: 0, count: Self.headers.count)
         for line in table {

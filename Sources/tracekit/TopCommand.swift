@@ -19,7 +19,7 @@ struct TopCommand: TracekitSubcommand {
     @Argument(help: "Log files or directories of .tklog files.")
     var paths: [String]
 
-    @Option(name: [.short, .long], help: "How many spans to print.")
+    @Option(name: [.short, .long], parsing: .unconditional, help: "How many spans to print.")
     var count = 10
 
     @Option(help: "Only spans with this name.")
@@ -32,20 +32,20 @@ struct TopCommand: TracekitSubcommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
-        if count < 1 { throw ValidationError("--count must be at least 1.") }
+        if count < 1 { throw ValidationError("--count must be at least 1, got \(count).") }
     }
 
     func execute() throws(CLIError) -> Int32 {
         var slowest = SlowestSpans(capacity: count)
-        let files = try LogInput.readBatches(paths, progress: progressOption.progress) { batch in
+        let run = LogInput.readBatches(LogSources(paths), progress: progressOption.progress) { batch in
             slowest.add(batch, named: name)
         }
-        LogInput.warnAboutDamage(files)
+        try run.requireSomethingRead()
         var output = BufferedOutput()
         for span in slowest.spans {
             output.writeLine(json ? SpanJSONEncoder.line(span) : SpanLine.text(span))
         }
         output.flush()
-        return ExitStatus.success
+        return try run.finish()
     }
 }

@@ -24,29 +24,23 @@ struct VerifyCommand: TracekitSubcommand {
 
     func execute() throws(CLIError) -> Int32 {
         var status = ExitStatus.success
-        for path in paths {
-            let files: [String]
+        let inputs = LogSources(paths)
+        for problem in inputs.problems {
+            StandardError.write("tracekit: error: \(problem)\n")
+            status = ExitStatus.inputError
+        }
+        for source in inputs.sources {
             do {
-                files = try LogInput.files([path])
+                let progress = ProgressBar(total: source.sizeBytes, mode: progressOption.progress)
+                defer { progress.finish() }
+                let summary = try LogInput.readFile(source, onSpan: { _ in }) { offset in
+                    progress.update(done: offset)
+                }
+                StandardOutput.write(Self.describe(summary) + "\n")
+                if !summary.damages.isEmpty, status == ExitStatus.success { status = ExitStatus.findings }
             } catch {
                 StandardError.write("tracekit: error: \(error)\n")
                 status = ExitStatus.inputError
-                continue
-            }
-            for file in files {
-                do {
-                    let size = LogInput.fileSize(file)
-                    let progress = ProgressBar(totalBytes: size, mode: progressOption.progress)
-                    defer { progress.finish() }
-                    let summary = try LogInput.readFile(file, size: size, onSpan: { _ in }) { offset in
-                        progress.update(doneBytes: offset)
-                    }
-                    StandardOutput.write(Self.describe(summary) + "\n")
-                    if !summary.damages.isEmpty, status == ExitStatus.success { status = ExitStatus.findings }
-                } catch {
-                    StandardError.write("tracekit: error: \(error)\n")
-                    status = ExitStatus.inputError
-                }
             }
         }
         return status

@@ -1,9 +1,11 @@
 // Tests that TraceForest links spans into trees, keeps orphans, computes exact self time, top-N and text.
 
+import Foundation
 import Testing
-import TraceAnalysis
 import TraceKit
 import TraceKitTesting
+
+@testable import TraceAnalysis
 
 @Suite struct SpanTreeTests {
     typealias F = SpanFixtures
@@ -153,12 +155,31 @@ import TraceKitTesting
             trace 00000000000000ab0000000000000001  100.000ms  4 spans
             * request  100.000ms  self 40.000ms
                 parse   40.000ms  self 40.000ms
-            *   query   30.000ms  self 30.000ms  error
+            *   query   30.000ms  self 30.000ms  error: failed
               cleanup    5.000ms  self  5.000ms  orphan: parent 000000000000000a missing
 
             """
         #expect(tree.renderText() == expected)
         #expect(!tree.renderText(markingCriticalPath: false).contains("*"))
+    }
+
+    @Test func anErrorMessageIsShownOnOneLineAndCutWhenLong() throws {
+        func line(_ message: String) throws -> String {
+            let span = SpanRecord(
+                traceID: TraceID(high: 0, low: 9), spanID: SpanID(rawValue: 1), name: "call",
+                status: .error(message: message), startUnixNanoseconds: F.epoch, durationNanoseconds: 1_000)
+            let tree = try #require(TraceForest([span]).trees.first)
+            return String(tree.renderText().split(separator: "\n")[1])
+        }
+        #expect(try line("connection reset").hasSuffix("self 1.000µs  error: connection reset"))
+        #expect(try line("").hasSuffix("self 1.000µs  error"))
+        #expect(try line("first line\n\tsecond\u{1B}[31m line ").hasSuffix("error: first line second [31m line"))
+        let long = String(repeating: "abcdefghij ", count: 10)
+        let cut = try line(long)
+        let shown = try #require(cut.components(separatedBy: "  error: ").last)
+        #expect(shown.count <= SpanTree.errorMessageLength)
+        #expect(
+            shown == String(long.prefix(SpanTree.errorMessageLength - 3)).trimmingCharacters(in: .whitespaces) + "...")
     }
 
     @Test func renderingPicksUnitsByMagnitude() throws {

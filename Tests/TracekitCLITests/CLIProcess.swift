@@ -45,10 +45,11 @@ enum CLIProcess {
 
     /// Runs `executable` with `arguments`, `input` on stdin; stdout and stderr are read concurrently. With
     /// `standardOutput` or `standardError` (for example `/dev/full`), that stream goes there instead and comes
-    /// back empty.
+    /// back empty. With `giveUpAfter`, a process still running then is killed (SIGKILL: a child of the test
+    /// process inherits a signal mask that blocks most signals, so `timeout(1)` and SIGTERM do not work).
     static func run(
         _ executable: String, _ arguments: [String], input: Data = Data(), in directory: String? = nil,
-        standardOutput: FileHandle? = nil, standardError: FileHandle? = nil
+        standardOutput: FileHandle? = nil, standardError: FileHandle? = nil, giveUpAfter: Duration? = nil
     ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -61,6 +62,11 @@ enum CLIProcess {
         process.standardOutput = standardOutput ?? stdout
         process.standardError = standardError ?? stderr
         try process.run()
+        if let giveUpAfter {
+            let pid = process.processIdentifier
+            let seconds = Double(giveUpAfter.components.seconds)
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { _ = kill(pid, SIGKILL) }
+        }
         let writer = Thread {
             stdin.fileHandleForWriting.write(input)
             try? stdin.fileHandleForWriting.close()

@@ -52,4 +52,50 @@ import Testing
         #expect(help.status == 0)
         #expect(help.text.contains("EXIT CODES") && help.text.contains("64"))
     }
+
+    @Test func theSummaryListsEverySpanNameOfTheLog() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("summary.tklog")
+        let demo = try CLIProcess.tracekit(["demo", "--output", log, "--spans", "1500"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let stats = try CLIProcess.tracekit(["stats", "--json", log])
+        let rows = try #require(try JSONSerialization.jsonObject(with: stats.stdout) as? [[String: Any]])
+        let names = rows.compactMap { $0["name"] as? String }
+        #expect(names.count == 13, "the demo workload has 13 span names: \(names)")
+        let summary = try #require(demo.text.components(separatedBy: "Top span names by total time:\n").last)
+        let table = summary.components(separatedBy: "\n\nNext:")[0].split(separator: "\n").dropFirst()
+        // Every name has its row, in the order of total time; none is folded into "(1 more name)".
+        #expect(table.count == names.count)
+        #expect(table.map { row in names.first { row.hasPrefix($0 + " ") } } == names.map { Optional($0) })
+        #expect(!summary.contains("more name"))
+    }
+
+    @Test func theDemoShowsProgressWhenAskedOrOnATerminal() throws {
+        let directory = try TemporaryDirectory()
+        let always = try CLIProcess.tracekit(
+            ["demo", "--output", directory.file("a.tklog"), "--spans", "300", "--progress", "always"])
+        #expect(always.status == 0, "\(always.stderr)")
+        #expect(always.stderr.contains("\rtracing ["), "\(always.stderr)")
+        #expect(always.stderr.contains(" / 300 spans"))
+        #expect(always.stderr.contains("\rreplaying [##############################] 100%"))
+        let piped = try CLIProcess.tracekit(["demo", "--output", directory.file("p.tklog"), "--spans", "300"])
+        #expect(piped.status == 0)
+        #expect(piped.stderr.isEmpty, "a pipe gets no progress: \(piped.stderr)")
+
+        guard let script = CLIProcess.which("script"), let binary = CLIProcess.tracekitPath else {
+            _ = CLIProcess.require(false, "script (Debian package bsdutils) to give tracekit a terminal")
+            return
+        }
+        let log = directory.file("t.tklog")
+        let small = try CLIProcess.run(
+            script, ["-qec", "'\(binary)' demo -o '\(log)' --spans 300 > /dev/null", "/dev/null"])
+        #expect(small.status == 0)
+        #expect(!small.text.contains("tracing ["), "a short demo draws nothing: \(small.text)")
+        let large = try CLIProcess.run(
+            script, ["-qec", "'\(binary)' demo -o '\(log)' --spans 10000 > /dev/null", "/dev/null"])
+        #expect(large.status == 0, "\(large.text)")
+        #expect(large.text.contains("\rtracing ["), "no bar drawn: \(large.text)")
+        #expect(large.text.contains(" / 10000 spans"))
+        #expect(large.text.contains("\u{1B}[K"), "the bar's line is cleared at the end")
+    }
 }

@@ -148,4 +148,96 @@ import Testing
         let selfMean = try #require(byName["request"]?["self_mean_ns"] as? Double)
         #expect(abs(selfMean - 2_000_000) < 20_000)
     }
+
+    @Test func statsShowsTheTotalTimeItIsOrderedBy() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("totals.tklog")
+        let fixture = LogFixture()
+        try fixture.write(to: log)
+        var totals: [String: UInt64] = [:]
+        for span in fixture.spans { totals[span.name, default: 0] += span.durationNanoseconds }
+        let byTotal = totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+
+        let json = try CLIProcess.tracekit(["stats", "--json", log])
+        let rows = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
+        #expect(rows.map { $0["name"] as? String } == byTotal.map(\.key))
+        #expect(rows.map { ($0["total_ns"] as? NSNumber)?.uint64Value } == byTotal.map(\.value))
+
+        let table = try CLIProcess.tracekit(["stats", log])
+        let lines = table.text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(lines.first.map { Array($0.prefix(4)) } == ["name", "count", "errors", "total"])
+        let requestRow = try #require(lines.first { $0.first == "request" })
+        let requestTotal = try #require(totals["request"])
+        #expect(String(requestRow[3]) == Self.milliseconds(requestTotal))
+    }
+
+    /// Nanoseconds as `stats` prints a duration of 1 ms to 1 s: milliseconds with three decimals.
+    static func milliseconds(_ nanoseconds: UInt64) -> String {
+        let microseconds = (nanoseconds + 500) / 1_000
+        let fraction = String(microseconds % 1_000)
+        if microseconds >= 1_000_000 {
+            let milliseconds = (nanoseconds + 500_000) / 1_000_000
+            let part = String(milliseconds % 1_000)
+            return "\(milliseconds / 1_000)." + String(repeating: "0", count: 3 - part.count) + part + "s"
+        }
+        return "\(microseconds / 1_000)." + String(repeating: "0", count: 3 - fraction.count) + fraction + "ms"
+    }
+
+    @Test func replayPrintsTheStartAsAnRFC3339TimeAndKeepsTheJSONFields() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("times.tklog")
+        try LogFixture(traceCount: 2).write(to: log)
+        let text = try CLIProcess.tracekit(["replay", log])
+        #expect(text.status == 0, "\(text.stderr)")
+        let lines = text.text.split(separator: "\n")
+        // LogFixture.baseTime is 1_764_000_000 s; the first span (a db.query) starts 1 ms later.
+        #expect(
+            lines.first?.hasPrefix("2025-11-24T16:00:00.001000000Z  trace 000000000000abcd0000000000000001") == true)
+        #expect(lines.last?.hasPrefix("2025-11-24T16:00:00.100000000Z  trace 000000000000abcd0000000000000002") == true)
+
+        let json = try CLIProcess.tracekit(["replay", "--json", log])
+        let first = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.text.split(separator: "\n")[0].utf8)) as? [String: Any])
+        #expect((first["start_unix_nano"] as? NSNumber)?.uint64Value == LogFixture.baseTime + 1_000_000)
+        #expect(
+            first.keys.sorted() == [
+                "attributes", "duration_nano", "events", "kind", "name", "parent_span_id", "span_id",
+                "start_unix_nano", "status", "trace_id",
+            ])
+    }
+
+    @Test func replayKeepsOnlyTheTraceAskedFor() throws {
+        let directory = try TemporaryDirectory()
+        try LogFixture(traceCount: 5).write(to: directory.file("a.tklog"))
+        try LogFixture(traceCount: 3).write(to: directory.file("b.tklog"))
+        let trace = "000000000000abcd0000000000000002"
+        for paths in [[directory.file("a.tklog")], [directory.path]] {
+            let text = try CLIProcess.tracekit(["replay", "--trace", trace] + paths)
+            #expect(text.status == 0, "\(text.stderr)")
+            let expected = paths.count == 1 && paths[0].hasSuffix("a.tklog") ? 3 : 6
+            let lines = text.text.split(separator: "\n")
+            #expect(lines.count == expected, "\(paths)")
+            #expect(lines.allSatisfy { $0.contains("  trace \(trace)  ") })
+            let json = try CLIProcess.tracekit(["replay", "--json", "--trace", trace] + paths)
+            let ids = try json.text.split(separator: "\n").map { line in
+                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["trace_id"]
+                    as? String
+            }
+            #expect(ids == Array(repeating: trace, count: expected))
+        }
+        let bad = try CLIProcess.tracekit(["replay", "--trace", "xyz", directory.path])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--trace must be 32 hex digits, got 'xyz'."))
+    }
+
+    @Test func treeShowsTheErrorMessageOfAnErrorSpan() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.file("errors.tklog")
+        try LogFixture().write(to: log)
+        // Trace 10 (index 9) has a render span with status error("template missing").
+        let result = try CLIProcess.tracekit(["tree", log, "--trace", "000000000000abcd000000000000000a"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let render = try #require(result.text.split(separator: "\n").first { $0.contains(" render ") })
+        #expect(render.hasSuffix("  error: template missing"), "\(render)")
+    }
 }
