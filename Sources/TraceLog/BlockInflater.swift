@@ -30,12 +30,15 @@ final class BlockInflater {
 
     /// Parses a BGZF header from the first bytes of `bytes`.
     ///
-    /// Returns `.needMoreBytes` when `bytes` is too short to tell, `.invalid(reason)` when it is not a BGZF header.
+    /// Returns `.needMoreBytes` when `bytes` is too short to tell, `.invalid(reason)` when it is not a BGZF header
+    /// (also when the few bytes there are already differ from one).
     static func parseHeader(_ bytes: UnsafeRawBufferPointer) -> HeaderParse {
-        guard bytes.count >= 4 else { return .needMoreBytes }
-        guard bytes[0] == 0x1F, bytes[1] == 0x8B else { return .invalid("bad gzip magic") }
-        guard bytes[2] == 0x08 else { return .invalid("compression method is not deflate") }
-        guard bytes[3] == 0x04 else { return .invalid("gzip flags are not FEXTRA only") }
+        // Checked even with fewer than 4 bytes: "hi\n" is no block, not a torn one.
+        let count = bytes.count
+        guard count < 1 || bytes[0] == 0x1F, count < 2 || bytes[1] == 0x8B else { return .invalid("bad gzip magic") }
+        guard count < 3 || bytes[2] == 0x08 else { return .invalid("compression method is not deflate") }
+        guard count < 4 || bytes[3] == 0x04 else { return .invalid("gzip flags are not FEXTRA only") }
+        guard count >= 4 else { return .needMoreBytes }
         guard bytes.count >= LogFormat.fixedHeaderBytes else { return .needMoreBytes }
         let extraLength = Int(bytes[10]) | Int(bytes[11]) << 8
         let headerSize = LogFormat.fixedHeaderBytes + extraLength

@@ -90,6 +90,12 @@ import TraceKit
         TestFiles.write([UInt8](repeating: 7, count: 100) + log.bytes, to: path)
         #expect(Array(try LogReader(path: path)).damages.map(\.kind) == [.notABlock])
 
+        // Fewer bytes than the gzip magic: a torn block only if they start like one.
+        TestFiles.write(Array("hi\n".utf8), to: path)
+        #expect(Array(try LogReader(path: path)).damages.map(\.kind) == [.notABlock])
+        TestFiles.write([0x1F, 0x8B, 0x08], to: path)
+        #expect(Array(try LogReader(path: path)).damages.map(\.kind) == [.truncatedBlock])
+
         let compressor = try BlockCompressor(level: 6)
         TestFiles.write(try compressor.makeBlock(Array("plain text, no records".utf8)), to: path)
         #expect(Array(try LogReader(path: path)).damages.map(\.kind) == [.malformedPayload])

@@ -87,6 +87,13 @@ import Testing
             #expect(stats.stderr.contains("\(torn): skipped 1 damaged region(s): offset 0"))
             #expect(!stats.stderr.contains("not a TraceKit log"))
         }
+        // Three bytes that do not start like a block are no log either.
+        let tiny = directory.file("tiny.tklog")
+        try Data("hi\n".utf8).write(to: URL(fileURLWithPath: tiny))
+        let tinyResult = try CLIProcess.tracekit(["stats", tiny])
+        #expect(tinyResult.status == 2)
+        #expect(
+            tinyResult.stderr.contains("\(tiny): not a TraceKit log: no readable block (at offset 0: bad gzip header"))
         // A gzip member that is not BGZF, and a BGZF block holding no TraceKit records, are not logs.
         guard let gzip = CLIProcess.which("gzip") else {
             _ = CLIProcess.require(false, "gzip")
