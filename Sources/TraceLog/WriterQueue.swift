@@ -27,6 +27,9 @@ final class WriterQueue: @unchecked Sendable {
     @exclusivity(unchecked) private var requestedFlushes: UInt64 = 0
     @exclusivity(unchecked) private var completedFlushes: UInt64 = 0
     @exclusivity(unchecked) private var closeRequested = false
+    @exclusivity(unchecked) private var abandonRequested = false
+    /// Whether a span was ever handed over (or dropped at the door): a writer that got none may be abandoned.
+    @exclusivity(unchecked) private(set) var receivedSpans = false
     @exclusivity(unchecked) private var finished = false
 
     init(capacity: Int, overflowPolicy: LogWriterOptions.OverflowPolicy) {
@@ -40,6 +43,7 @@ final class WriterQueue: @unchecked Sendable {
     func push(_ span: SpanRecord) -> Bool {
         signals.lock()
         defer { signals.unlock() }
+        receivedSpans = true
         while spans.count >= capacity {
             if closeRequested || overflowPolicy == .dropNewest {
                 droppedSinceTaken += 1
@@ -68,10 +72,12 @@ final class WriterQueue: @unchecked Sendable {
         while completedFlushes < target && !finished { signals.waitForProgress() }
     }
 
-    /// Asks the writer to finish; waits until it has written the end-of-file marker and closed the file.
-    func close() {
+    /// Asks the writer to finish; waits until it has written the end-of-file marker and closed the file. With
+    /// `abandonIfUnused`, a writer that never received a span closes without writing anything.
+    func close(abandonIfUnused: Bool = false) {
         signals.lock()
         defer { signals.unlock() }
+        if !closeRequested { abandonRequested = abandonIfUnused && !receivedSpans }
         closeRequested = true
         signals.signalWork()
         while !finished { signals.waitForProgress() }
@@ -81,6 +87,8 @@ final class WriterQueue: @unchecked Sendable {
     struct Work {
         var flushTarget: UInt64
         var close: Bool
+        /// Close without writing: nothing was ever handed over and nobody asked for a shutdown.
+        var abandon: Bool
         var dropped: UInt64
     }
 
@@ -93,7 +101,8 @@ final class WriterQueue: @unchecked Sendable {
             signals.waitForWork(untilMonotonicNanoseconds: deadlineNanoseconds)
         }
         swap(&spans, &batch)
-        let work = Work(flushTarget: requestedFlushes, close: closeRequested, dropped: droppedSinceTaken)
+        let work = Work(
+            flushTarget: requestedFlushes, close: closeRequested, abandon: abandonRequested, dropped: droppedSinceTaken)
         droppedSinceTaken = 0
         signals.broadcastProgress()
         return work

@@ -33,8 +33,11 @@ enum ChildProcess {
         var stderr: String
     }
 
-    /// Runs `executable` with `arguments` and waits; stdin from `input` if given.
-    static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
+    /// Runs `executable` with `arguments` and waits; stdin from `input` if given. A child still running after
+    /// `killAfter` is killed (SIGKILL, status 9 in `Output`): a give-up bound for a child that might hang.
+    static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil, killAfter: Duration = .seconds(600)
+    ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -45,6 +48,16 @@ enum ChildProcess {
         let inPipe = Pipe()
         if input != nil { process.standardInput = inPipe }
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = Thread {
+            let deadline = ContinuousClock.now + killAfter
+            while ContinuousClock.now < deadline {
+                if kill(pid, 0) != 0 { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            kill(pid, SIGKILL)
+        }
+        watchdog.start()
         if let input {
             inPipe.fileHandleForWriting.write(input)
             try inPipe.fileHandleForWriting.close()

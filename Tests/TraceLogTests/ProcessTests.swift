@@ -129,4 +129,56 @@ import TraceKit
         let payload = try PeerToolTests.payloads(path)
         #expect(payload.count / spans.count < 20, "\(payload.count) payload bytes for \(spans.count) spans")
     }
+
+    @Test func spansRecordedBeforeReturningFromMainWithoutShutdownReachTheLog() throws {
+        let child = try #require(ChildProcess.crashChildPath, "TraceLogCrashChild was not built")
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("forgetful.tklog")
+        let output = try ChildProcess.run(child, ["exit-without-shutdown", path])
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        let reader = try LogReader(path: path)
+        let entries = Array(reader)
+        #expect(entries.spans.count == 300)
+        #expect(entries.damages.isEmpty)
+        #expect(reader.sawEndOfFileMarker)
+    }
+
+    @Test func aFailedBootstrapCreatesNoLogAndShutdownAllowsANewBootstrap() throws {
+        let child = try #require(ChildProcess.crashChildPath, "TraceLogCrashChild was not built")
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("first.tklog")
+        let output = try ChildProcess.run(child, ["rebootstrap", path])
+        let lines = String(decoding: output.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        #expect(lines.contains { $0.hasPrefix("second bootstrap failed: TraceSystem.bootstrap called twice") })
+        #expect(lines.contains("second log exists after the failed bootstrap: false"))
+        #expect(lines.contains("uninstalled: true"))
+        #expect(lines.contains("recording after shutdown: false"))
+        #expect(lines.contains("old recorder records: false"))
+        // The first log recorded no span and is still a valid log; the second has the new recorder's spans.
+        let first = try LogReader(path: path)
+        let firstEntries = Array(first)
+        #expect(firstEntries.spans.isEmpty)
+        #expect(firstEntries.damages.isEmpty)
+        #expect(first.sawEndOfFileMarker)
+        #expect(firstEntries.contains { if case .header = $0 { true } else { false } })
+        let second = Array(try LogReader(path: path + ".second"))
+        #expect(second.spans.map(\.name) == Array(repeating: "again", count: 10))
+    }
+
+    @Test func theExitHookGivesUpOnAStuckSinkAfterItsTimeout() throws {
+        let child = try #require(ChildProcess.crashChildPath, "TraceLogCrashChild was not built")
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("stuck.tklog")
+        // Without a bound the child would never exit; 120 s is only where the test gives up (the hook waits 1 s).
+        let output = try ChildProcess.run(child, ["stuck-at-exit", path], killAfter: .seconds(120))
+        #expect(output.status == 0, "the child did not exit by itself; stderr: \(output.stderr)")
+        // The log writer comes before the stuck sink, so it was shut down completely.
+        let reader = try LogReader(path: path)
+        #expect(Array(reader).spans.count == 10)
+        #expect(reader.sawEndOfFileMarker)
+    }
 }
