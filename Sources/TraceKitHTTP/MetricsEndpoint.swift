@@ -21,11 +21,14 @@ public struct MetricsEndpoint: Sendable {
     /// Bodies smaller than this are sent uncompressed even when gzip is accepted (compressing them gains little).
     public var minimumGzipBytes: Int
 
-    /// Creates an endpoint serving `registry` at `path`.
+    /// Creates an endpoint serving `registry` at `path`. The registry also gets the tracing statistics of the
+    /// bootstrapped recorder (`MetricsRegistry.exposeTracingStatistics()`: dropped spans and what limits removed).
     public init(registry: MetricsRegistry, path: String = "/metrics", minimumGzipBytes: Int = 512) {
         self.registry = registry
         self.path = path
         self.minimumGzipBytes = minimumGzipBytes
+        // Only fails if the registry holds these names with another meaning; the endpoint still serves the rest.
+        try? registry.exposeTracingStatistics()
     }
 
     /// The value of the `Allow` header: the only methods `/metrics` answers.

@@ -24,7 +24,7 @@ import TraceSync
 /// // ... spans are written as they finish ...
 /// writer.shutdown()   // seals the last block and writes the BGZF end-of-file marker
 /// ```
-public final class LogWriter: SpanSink {
+public final class LogWriter: SpanDropReporting {
     /// The live file's path.
     public let path: String
     /// What opening the file found: kept bytes and a cut-off torn tail.
@@ -99,6 +99,17 @@ public final class LogWriter: SpanSink {
 
     /// Counts of spans written, dropped and lost so far.
     public var statistics: LogWriterStatistics { counters.snapshot }
+
+    /// Spans lost so far by reason: `buffer_full` (the hand-over buffer was full, or the writer closed),
+    /// `write_failed` (a block could not be written, e.g. disk full), `too_large` (larger than a block even when
+    /// shortened: not expected).
+    public var droppedSpanCounts: [String: UInt64] {
+        let statistics = counters.snapshot
+        return [
+            "buffer_full": statistics.spansDropped, "write_failed": statistics.spansLost,
+            "too_large": statistics.spansTooLarge,
+        ]
+    }
 
     /// The most recent failure, or `nil` if there was none.
     public var lastError: TraceLogError? { counters.lastError.withLock { $0 } }
