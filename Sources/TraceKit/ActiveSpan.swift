@@ -47,7 +47,8 @@ public struct ActiveSpan: ~Copyable {
             kind: kind,
             startUnixNanoseconds: startMonotonicNanoseconds &+ wallClockOffsetNanoseconds,
             durationNanoseconds: 0,
-            attributes: attributes
+            attributes: attributes,
+            samplingThreshold: context.samplingThreshold
         )
         self.context = context
         self.isRecording = true

@@ -95,7 +95,8 @@ public final class TraceRecorder: Sendable {
             return SpanContext(
                 traceID: parent.traceID,
                 spanID: SpanID(rawValue: identifiers.spanID.apply(counter)),
-                isSampled: true
+                isSampled: true,
+                samplingThreshold: parent.samplingThreshold
             )
         }
         let counter = nextCounter()
@@ -105,7 +106,8 @@ public final class TraceRecorder: Sendable {
         return SpanContext(
             traceID: traceID,
             spanID: SpanID(rawValue: identifiers.spanID.apply(counter)),
-            isSampled: sampled
+            isSampled: sampled,
+            samplingThreshold: sampler.threshold
         )
     }
 

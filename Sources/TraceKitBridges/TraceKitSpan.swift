@@ -138,7 +138,8 @@ public final class TraceKitSpan: Tracing.Span {
                 durationNanoseconds: endUnixNanoseconds >= startUnixNanoseconds
                     ? endUnixNanoseconds - startUnixNanoseconds : 0,
                 attributes: TraceAttributes(finished.attributes),
-                events: finished.events
+                events: finished.events,
+                samplingThreshold: spanContext.samplingThreshold
             )
         )
     }

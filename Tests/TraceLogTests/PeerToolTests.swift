@@ -114,6 +114,7 @@ import TraceKit
             #expect((python["duration"] as? NSNumber)?.uint64Value == span.durationNanoseconds)
             #expect(python["name"] as? String == span.name)
             #expect((python["kind"] as? Int) == Int(span.kind.rawValue))
+            #expect((python["samplingThreshold"] as? NSNumber)?.uint64Value == span.samplingThreshold)
             let keys = (python["attributes"] as? [[Any]])?.compactMap { $0.first as? String }
             #expect(keys == span.attributes.map(\.key))
         }
