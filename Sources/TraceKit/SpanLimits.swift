@@ -16,17 +16,18 @@ public struct SpanLimits: Hashable, Sendable {
     /// Attributes kept per span (and per event); later ones are dropped.
     public var maxAttributeCount: Int
     /// UTF-8 bytes kept per string value (each element of a string array too) and per status message.
-    public var maxAttributeValueLength: Int
+    public var maxAttributeValueLength: Int { didSet { updateDerived() } }
     /// Elements kept per array value.
     public var maxAttributeArrayLength: Int
     /// UTF-8 bytes kept per attribute key.
-    public var maxAttributeKeyLength: Int
+    public var maxAttributeKeyLength: Int { didSet { updateDerived() } }
     /// UTF-8 bytes kept per span name and event name.
-    public var maxNameLength: Int
+    public var maxNameLength: Int { didSet { updateDerived() } }
     /// Events kept per span; later ones are dropped.
     public var maxEventCount: Int
-    /// The largest ``encodedSizeEstimate(of:)`` a span may have; at most ``largestSpanBytes``.
-    public var maxSpanBytes: Int
+    /// The largest ``encodedSizeEstimate(of:)`` a span may have; at most ``largestSpanBytes`` (a larger value
+    /// counts as that).
+    public var maxSpanBytes: Int { didSet { updateDerived() } }
 
     /// The most `maxSpanBytes` can be: a span of this estimated size still fits in one trace log block (64 KiB
     /// uncompressed, less the block's own header), whatever its shape. A test checks the log writer's bound.
@@ -49,8 +50,25 @@ public struct SpanLimits: Hashable, Sendable {
         self.maxAttributeArrayLength = max(0, maxAttributeArrayLength)
         self.maxAttributeKeyLength = max(1, maxAttributeKeyLength)
         self.maxNameLength = max(1, maxNameLength)
-        self.maxSpanBytes = min(max(0, maxSpanBytes), Self.largestSpanBytes)
+        self.maxSpanBytes = maxSpanBytes
+        self.attributesWithinSize = 0
+        updateDerived()
     }
+
+    /// Clamps the size budget and works out `attributesWithinSize`: how many string or scalar attributes within
+    /// the per-field limits cannot reach `maxSpanBytes`, with the longest name and message (up to that many, the
+    /// fast check need not add sizes up).
+    private mutating func updateDerived() {
+        let budget = min(max(0, maxSpanBytes), Self.largestSpanBytes)
+        if budget != maxSpanBytes { maxSpanBytes = budget }  // didSet runs again, with nothing left to clamp
+        let fixedPart = SizeEstimate.span + max(1, maxNameLength) + max(0, maxAttributeValueLength)
+        let perAttribute = SizeEstimate.attribute + max(1, maxAttributeKeyLength) + max(0, maxAttributeValueLength)
+        attributesWithinSize = max(0, budget - fixedPart) / perAttribute
+    }
+
+    /// Spans with no events and at most this many attributes, none of them arrays, each within the per-field
+    /// limits, are within `maxSpanBytes` (derived from the other limits in `init`).
+    @usableFromInline var attributesWithinSize: Int
 
     /// What a span is estimated to take in the trace log at most, in bytes: the measure `maxSpanBytes` bounds.
     ///
@@ -110,10 +128,49 @@ public struct SpanLimits: Hashable, Sendable {
         enforce(on: &record)
     }
 
-    /// Applies the limits to a finished span, counting what they remove. Cheap when nothing is over: one pass
-    /// that reads lengths.
+    /// Applies the limits to a finished span, counting what they remove. Cheap when nothing is over (the common
+    /// span: no events, a few scalar or string attributes): one pass that reads lengths.
     @usableFromInline
     func enforce(on record: inout SpanRecord) {
+        if record.events.isEmpty, isWithinLimits(record) { return }
+        enforceEveryLimit(on: &record)
+    }
+
+    /// Whether a span without events is within every limit, checked in one pass over its attributes; `false`
+    /// also when it has array values (then the full check decides).
+    @inline(__always)
+    func isWithinLimits(_ record: SpanRecord) -> Bool {
+        let nameLength = record.name.utf8.count
+        guard nameLength <= maxNameLength, record.attributes.count <= maxAttributeCount else { return false }
+        if record.attributes.count <= attributesWithinSize {
+            // Few attributes: only the per-field limits can be broken, not the size.
+            if case .error(let message) = record.status, message.utf8.count > maxAttributeValueLength { return false }
+            return !record.attributes.storage.contains(where: exceedsAsScalarOrString)
+        }
+        var size = SizeEstimate.span + nameLength
+        if case .error(let message) = record.status {
+            let length = message.utf8.count
+            guard length <= maxAttributeValueLength else { return false }
+            size += length
+        }
+        for (key, value) in record.attributes.storage {
+            let keyLength = key.utf8.count
+            guard keyLength <= maxAttributeKeyLength else { return false }
+            size += SizeEstimate.attribute + keyLength
+            switch value {
+            case .string(let string):
+                let length = string.utf8.count
+                guard length <= maxAttributeValueLength else { return false }
+                size += length
+            case .int, .double, .bool: break
+            default: return false
+            }
+        }
+        return size <= maxSpanBytes
+    }
+
+    /// Every limit, on a span that may be over one.
+    func enforceEveryLimit(on record: inout SpanRecord) {
         if record.events.count > maxEventCount {
             record.droppedEventCount &+= UInt32(clamping: record.events.count - maxEventCount)
             record.events.removeSubrange(maxEventCount...)
@@ -171,6 +228,17 @@ public struct SpanLimits: Hashable, Sendable {
             dropped += UInt32(before - attributes.count)
         }
         return (dropped, truncated)
+    }
+
+    /// Whether an attribute breaks a per-field limit, or is an array (which the fast check leaves to the full one).
+    @inline(__always)
+    func exceedsAsScalarOrString(_ pair: (String, AttributeValue)) -> Bool {
+        guard pair.0.utf8.count <= maxAttributeKeyLength else { return true }
+        switch pair.1 {
+        case .string(let string): return string.utf8.count > maxAttributeValueLength
+        case .int, .double, .bool: return false
+        default: return true
+        }
     }
 
     func exceeds(_ pair: (String, AttributeValue)) -> Bool {

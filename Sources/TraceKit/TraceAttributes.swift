@@ -48,7 +48,11 @@ public struct TraceAttributes: Sendable, RandomAccessCollection, ExpressibleByDi
     @inlinable
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
         storage = elements
-        if storage.count > 1 { Self.keepLastOfRepeatedKeys(&storage) }
+        switch storage.count {
+        case 0, 1: break
+        case 2: if storage[0].0 == storage[1].0 { storage = [(storage[0].0, storage[1].1)] }
+        default: Self.keepLastOfRepeatedKeys(&storage)
+        }
     }
 
     /// Removes repeated keys: each key keeps its first position and its last value. A handful of pairs are
