@@ -12,10 +12,13 @@ import Testing
         let result = try CLIProcess.tracekit(
             ["demo", "--output", log, "--spans", "300", "--concurrency", "1"] + arguments)
         #expect(result.status == 0, "\(result.stderr)")
+        let families = [
+            "ai_cache_hits_total", "ai_chat_requests_total", "ai_llm_calls_total", "ai_ui_requests_total",
+            "backend_http_requests_total", "kernel_syscall_permission_denied_total", "kernel_syscalls_total",
+            "ui_tool_executions_total",
+        ]
         return result.text.split(separator: "\n").map(String.init).filter { line in
-            ["ai_", "backend_http_requests_total", "kernel_syscall", "ui_tool_executions_total"].contains {
-                line.hasPrefix($0)
-            } && line.contains("_total{")
+            families.contains { line.hasPrefix($0 + "{") }
         }
     }
 
