@@ -19,6 +19,7 @@ declare -A TRACEKIT_APT_PACKAGES=(
 declare -A TRACEKIT_PIP_PACKAGES=(
     [prometheus-client]=prometheus_client
     [scipy]=scipy
+    [statsmodels]=statsmodels
     [numpy]=numpy
     [opentelemetry-proto]=opentelemetry.proto
 )

@@ -6,7 +6,7 @@ import TraceAnalysis
 import TraceKit
 import TraceLog
 
-/// `tracekit demo [--output PATH] [--spans N]`.
+/// `tracekit demo [--output PATH] [--spans N] [--concurrency N] [--seed N]`.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -17,7 +17,9 @@ struct DemoCommand: AsyncParsableCommand {
             (ui_generation, chat, llm_call, cache lookups; some fail) and kernel syscalls through spanSyscall \
             (open, read, write, close; some refused by the permission check). Spans go through TraceSystem \
             to a LogWriter; the log is then closed, read back, and the metrics are derived from the replay.
-            An existing TraceKit log at --output is replaced; any other existing file is left alone.
+            An existing TraceKit log at --output is replaced; any other existing file is left alone. \
+            --seed picks another workload of the same shape (every random choice changes; the default, 0, is the \
+            workload of earlier versions), so two runs with different seeds are two samples of one workload.
             """
     )
 
@@ -29,6 +31,18 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "How many traces run at once.")
     var concurrency = 16
+
+    @Option(help: "Seeds the workload's random choices; another seed gives another sample of the same workload.")
+    var seed: UInt64 = 0
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Plants a slowdown to test `tracekit diff` with: the simulated work inside spans NAME takes FACTOR times \
+            as long (NAME is cache_lookup, llm_call or render_spec; FACTOR > 0, e.g. 1.1).
+            """,
+            valueName: "NAME=FACTOR"))
+    var slow: DemoSlowdown?
 
     func validate() throws {
         if spans < 1 || spans > 10_000_000 { throw ValidationError("--spans must be between 1 and 10000000.") }
@@ -89,15 +103,18 @@ struct DemoCommand: AsyncParsableCommand {
     /// Runs traces, `concurrency` at a time, until about `spans` spans have finished.
     private func runWorkload(_ counter: SpanCounter) async {
         let target = spans
+        let (seed, slowdown) = (seed, slow)
         await withTaskGroup(of: Void.self) { group in
             var started = 0
             for _ in 0..<concurrency {
-                group.addTask { [started] in await DemoWorkload(index: started).run() }
+                group.addTask { [started] in await DemoWorkload(index: started, seed: seed, slowdown: slowdown).run() }
                 started += 1
             }
             while await group.next() != nil {
                 if counter.count < target {
-                    group.addTask { [started] in await DemoWorkload(index: started).run() }
+                    group.addTask { [started] in
+                        await DemoWorkload(index: started, seed: seed, slowdown: slowdown).run()
+                    }
                     started += 1
                 }
             }
