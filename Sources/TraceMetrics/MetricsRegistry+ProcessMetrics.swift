@@ -14,7 +14,8 @@ extension MetricsRegistry {
     /// | `process_start_time_seconds` | gauge: Unix time the process started |
     ///
     /// Names, types and help texts are those of Python's `prometheus_client` (`ProcessCollector`), which reads
-    /// the same files; `process_cpu_seconds_total`'s OpenMetrics `_created` is the process start time.
+    /// the same files; `process_cpu_seconds_total`'s OpenMetrics `_created` is the process start time. A second
+    /// call on the same registry, or one after `process_cpu_seconds_total` was registered elsewhere, adds nothing.
     ///
     /// ```swift
     /// let registry = MetricsRegistry()
@@ -22,41 +23,59 @@ extension MetricsRegistry {
     /// // alert: process_open_fds / process_max_fds > 0.8
     /// ```
     ///
-    /// - Throws: `MetricsRegistryError` when one of the names is already registered differently.
+    /// - Throws: `MetricsRegistryError` when one of the names is already registered differently (the others are
+    ///   exposed all the same).
     public func exposeProcessMetrics() throws(MetricsRegistryError) {
         #if os(Linux)
-            let first = ProcessStatistics.read()
-            let startTime = first.startTimeSeconds ?? clock.now()
-            let cpuDescriptor = try descriptor(
-                "process_cpu_seconds_total", type: .counter, kind: .floatingCounter,
-                help: "Total user and system CPU time spent in seconds.", unit: "", labelNames: [])
-            // The counter started with the process: say so in `_created`, whatever this registry's clock says.
-            let cpu = try register(
-                cpuDescriptor, seriesLimit: nil, clock: .fixed(startTime), makeSeries: { FloatingCounter() },
-                record: RegisteredFamily.floatingCounters
-            ).labels([:])
-            let virtualMemory = try gauge("process_virtual_memory_bytes", help: "Virtual memory size in bytes.")
-            let residentMemory = try gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.")
-            let start = try gauge(
-                "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.")
-            let openDescriptors = try gauge("process_open_fds", help: "Number of open file descriptors.")
-            let maximumDescriptors = try gauge("process_max_fds", help: "Maximum number of open file descriptors.")
-            let gauges: [(Gauge, KeyPath<ProcessStatistics, Double?> & Sendable)] = [
-                (virtualMemory, \.virtualMemoryBytes), (residentMemory, \.residentMemoryBytes),
-                (start, \.startTimeSeconds), (openDescriptors, \.openFileDescriptors),
-                (maximumDescriptors, \.maximumFileDescriptors),
+            // Once per registry: a second call (a second endpoint on the same registry) would read /proc twice.
+            if state.withLock({ $0.byName["process_cpu_seconds"] != nil }) { return }
+            let startTime = ProcessStatistics.read().startTimeSeconds ?? clock.now()
+            // Each family on its own: one that conflicts with an application's registration is left to it, the others
+            // are still exposed and kept current; the first conflict is thrown at the end.
+            var conflict: MetricsRegistryError?
+            var cpu: FloatingCounter?
+            do throws(MetricsRegistryError) {
+                let cpuDescriptor = try descriptor(
+                    "process_cpu_seconds_total", type: .counter, kind: .floatingCounter,
+                    help: "Total user and system CPU time spent in seconds.", unit: "", labelNames: [])
+                // The counter started with the process: say so in `_created`, whatever this registry's clock says.
+                cpu = try register(
+                    cpuDescriptor, seriesLimit: nil, clock: .fixed(startTime), makeSeries: { FloatingCounter() },
+                    record: RegisteredFamily.floatingCounters
+                ).labels([:])
+            } catch {
+                conflict = error
+            }
+            let gaugeFields: [(String, String, KeyPath<ProcessStatistics, Double?> & Sendable)] = [
+                ("process_virtual_memory_bytes", "Virtual memory size in bytes.", \.virtualMemoryBytes),
+                ("process_resident_memory_bytes", "Resident memory size in bytes.", \.residentMemoryBytes),
+                (
+                    "process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+                    \.startTimeSeconds
+                ),
+                ("process_open_fds", "Number of open file descriptors.", \.openFileDescriptors),
+                ("process_max_fds", "Maximum number of open file descriptors.", \.maximumFileDescriptors),
             ]
+            var gauges: [(Gauge, KeyPath<ProcessStatistics, Double?> & Sendable)] = []
+            for (name, help, field) in gaugeFields {
+                do throws(MetricsRegistryError) {
+                    gauges.append((try gauge(name, help: help), field))
+                } catch {
+                    conflict = conflict ?? error
+                }
+            }
             // The lock keeps two concurrent scrapes from storing CPU readings out of order.
             let collecting = Locked(())
-            onCollect {
+            onCollect { [gauges, cpu] in
                 collecting.withLock { _ in
                     let now = ProcessStatistics.read()
-                    if let seconds = now.cpuSeconds, seconds > cpu.value { cpu.bits.storeDouble(seconds) }
+                    if let cpu, let seconds = now.cpuSeconds, seconds > cpu.value { cpu.bits.storeDouble(seconds) }
                     for (gauge, field) in gauges {
                         if let value = now[keyPath: field] { gauge.set(value) }
                     }
                 }
             }
+            if let conflict { throw conflict }
         #endif
     }
 
