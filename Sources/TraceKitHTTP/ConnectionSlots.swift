@@ -47,10 +47,8 @@ final class ConnectionSlots: Sendable {
             state.clock += 1
             state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: state.clock)
             guard state.entries.count > maximum else { return nil }
-            var oldest: (key: ObjectIdentifier, idleSince: UInt64)?
-            for (key, entry) in state.entries where !entry.busy && key != ObjectIdentifier(channel) {
-                if oldest == nil || entry.idleSince < oldest!.idleSince { oldest = (key, entry.idleSince) }
-            }
+            let oldest = state.entries.filter { key, entry in !entry.busy && key != ObjectIdentifier(channel) }
+                .min { $0.value.idleSince < $1.value.idleSince }
             guard let oldest else { return nil }
             return state.entries.removeValue(forKey: oldest.key)?.channel
         }

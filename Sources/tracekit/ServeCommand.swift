@@ -81,8 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
         )
         do {
             try await group.run()
-        } catch let error as TraceLogError {
-            throw CLIError.reading(paths.count == 1 ? paths[0] : "log", error)
+        } catch TraceLogError.cannotOpen(let path, let code) {
+            // A log that went away (or lost its permissions) between the check and the replay.
+            throw CLIError.cannotRead(path: path, reason: SystemError.message(code))
         }
     }
 }
@@ -101,7 +102,8 @@ struct ListeningAnnouncer: Service {
         StandardOutput.writeIfPossible(
             "serving http://\(host):\(port)/metrics (\(feeder.follow ? "following" : "replaying") the logs; "
                 + "503 until replayed; Ctrl-C stops)\n")
-        try await cancelWhenGracefulShutdown {
+        // Stopped before the replay ended (SIGTERM, SIGINT): nothing more to say, and no error either.
+        try? await cancelWhenGracefulShutdown {
             while !feeder.readiness.isReady {
                 try await Task.sleep(for: .milliseconds(50))
             }
