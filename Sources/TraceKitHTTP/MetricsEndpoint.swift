@@ -90,7 +90,8 @@ public struct MetricsEndpoint: Sendable {
 
     /// The `503 Service Unavailable` response while the metrics are incomplete (`Retry-After: 1`).
     static func notReady(isHead: Bool) -> Response {
-        plain(.serviceUnavailable, "not ready: the metrics are incomplete (a log replay is still running)\n",
+        plain(
+            .serviceUnavailable, "not ready: the metrics are incomplete (a log replay is still running)\n",
             isHead: isHead, headers: [.retryAfter: "1"])
     }
 

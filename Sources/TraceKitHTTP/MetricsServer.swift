@@ -87,7 +87,9 @@ public struct MetricsServer: Service {
         defer { port.resolve(nil) }
         do {
             try await application.run()
-        } catch where !listening.isSet {
+        } catch {
+            // A failure before the server listened is a failure to bind: say which address and why.
+            guard !listening.isSet else { throw error }
             throw MetricsServerError.cannotListen(
                 host: configuration.host, port: configuration.port, reason: MetricsServerError.reason(error))
         }

@@ -31,7 +31,7 @@ public enum MetricsServerError: Error, CustomStringConvertible, Equatable {
     static func reason(_ error: any Error) -> String {
         if let error = error as? IOError {
             let code = error.errnoCode
-            let advice = code == EADDRINUSE ? "; pick another --port or stop the process using it" : ""
+            let advice = code == EADDRINUSE ? "; pick another port or stop the process using it" : ""
             return "\(String(cString: strerror(code))) (errno \(code))\(advice)"
         }
         return "\(error)"

@@ -49,9 +49,11 @@ import TraceMetrics
     /// A connection at the cap takes the place of a stalled client, which is closed. (Which one is the oldest by a
     /// few microseconds depends on which event loop set it up first, so the test only asks that one of them went.)
     @Test func aStalledConnectionIsClosedToMakeRoom() async throws {
-        try await withMetricsServer(
-            try sampleRegistry(), configure: { $0.idleTimeout = .seconds(300); $0.maximumConnections = 4 }
-        ) { port in
+        let configure: (inout MetricsServerConfiguration) -> Void = { configuration in
+            configuration.idleTimeout = .seconds(300)
+            configuration.maximumConnections = 4
+        }
+        try await withMetricsServer(try sampleRegistry(), configure: configure) { port in
             let stalled = try (0..<4).map { _ in try RawHTTPClient(port: port, receiveTimeout: .seconds(300)) }
             let response = try await RawHTTPClient.request(port: port)
             #expect(response.status == 200)

@@ -76,7 +76,9 @@ import TraceMetrics
     static func writeLog(_ path: String, blocks: Int, spansPerBlock: Int, route: String) throws {
         let writer = try LogWriter(path: path, resource: Resource(serviceName: "backend"))
         for block in 0..<blocks {
-            for index in 0..<spansPerBlock { writer.consume(Self.serverSpan(block * spansPerBlock + index, route: route)) }
+            for index in 0..<spansPerBlock {
+                writer.consume(Self.serverSpan(block * spansPerBlock + index, route: route))
+            }
             writer.flush()
         }
         writer.shutdown()
@@ -165,7 +167,11 @@ final class ReplayGate: Sendable {
     private let first = Mutex(true)
 
     func holdOnce() {
-        guard first.withLock({ first in defer { first = false }; return first }) else { return }
+        let isFirst = first.withLock { first in
+            defer { first = false }
+            return first
+        }
+        guard isFirst else { return }
         held.signal()
         released.wait()
     }

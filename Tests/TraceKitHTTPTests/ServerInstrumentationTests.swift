@@ -143,7 +143,8 @@ struct Boom: Error {}
         let missingTrace = "5bf92f3577b34da6a3ce929d0e0e4703"
         try await withRunningApplication(router: makeRouter()) { port in
             for (method, path, trace) in [
-                ("GET", "/si/apps/7", getTrace), ("POST", "/si/apps/7", postTrace), ("GET", "/si/nowhere", missingTrace),
+                ("GET", "/si/apps/7", getTrace), ("POST", "/si/apps/7", postTrace),
+                ("GET", "/si/nowhere", missingTrace),
             ] {
                 _ = try await RawHTTPClient.request(
                     port: port, method: method, path: path,

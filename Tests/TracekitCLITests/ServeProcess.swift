@@ -42,6 +42,9 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
+    /// The exit status, or nil while it runs (Foundation traps on `terminationStatus` of a running process).
+    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     var standardError: String { (try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? "" }
 
     /// The next line of stdout, or nil when stdout closed first (the process ended).

@@ -56,7 +56,7 @@ import Testing
             let serve = try ServeProcess([path, "--port", "0"] + (follow ? ["--follow"] : []), directory: directory)
             let ended = try await offThread { serve.waitForExit(within: 60) }
             #expect(ended, "serve \(path) was still running after 60 s")
-            #expect(serve.process.terminationStatus == 2)
+            #expect(serve.exitStatus == 2)
             #expect(serve.standardError.contains("tracekit: error: \(path): \(reason)"), "\(serve.standardError)")
             #expect(serve.readLine() == nil, "serve printed a listening line for \(path)")
         }
@@ -82,7 +82,7 @@ import Testing
         #expect(count > 0 && count < 60)
         #expect(serve.standardError.contains("tracekit: warning: \(path): skipped a damaged region at offset "))
         #expect(serve.stop())
-        #expect(serve.process.terminationStatus == 0)
+        #expect(serve.exitStatus == 0)
     }
 
     @Test func busyPortIsExit2WithTheReason() async throws {
@@ -93,7 +93,7 @@ import Testing
         let port = try first.port()
         let second = try ServeProcess([path, "--port", String(port)], directory: directory)
         #expect(try await offThread { second.waitForExit(within: 60) })
-        #expect(second.process.terminationStatus == 2)
+        #expect(second.exitStatus == 2)
         #expect(
             second.standardError.contains(
                 "tracekit: error: cannot listen on 127.0.0.1:\(port): Address already in use (errno 98)"),
@@ -134,7 +134,7 @@ import Testing
             created.append(try #require(seen.created, "run \(run): no _created"))
             #expect(httpGet(port: port, path: "/ready")?.status == 200)
             #expect(serve.stop(with: SIGTERM))
-            #expect(serve.process.terminationStatus == 0)
+            #expect(serve.exitStatus == 0)
         }
         #expect(created[0] == created[1], "_created moved across the restart: \(created)")
     }
@@ -155,6 +155,6 @@ import Testing
         #expect(try await offThread { httpGet(port: port)?.status } == 503)
         // A give-up bound far below the minutes the read takes, not a speed measure.
         #expect(try await offThread { serve.stop(with: signal, within: 60) }, "serve ignored signal \(signal)")
-        #expect(serve.process.terminationStatus == 0)
+        #expect(serve.exitStatus == 0)
     }
 }
