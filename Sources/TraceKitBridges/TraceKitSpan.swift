@@ -131,7 +131,9 @@ public final class TraceKitSpan: Tracing.Span {
                 traceID: spanContext.traceID,
                 spanID: spanContext.spanID,
                 parentSpanID: parentSpanID,
-                name: finished.operationName,
+                name: kind == .server
+                    ? HTTPServerSpanName.conventional(finished.operationName, attributes: finished.attributes)
+                    : finished.operationName,
                 kind: kind,
                 status: finished.status,
                 startUnixNanoseconds: startUnixNanoseconds,
