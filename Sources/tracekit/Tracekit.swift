@@ -19,7 +19,7 @@ struct Tracekit: AsyncParsableCommand {
 
             EXIT CODES
               0   success (verify: every block intact; diff: no significant slowdown)
-              1   verify: damage found; diff: a significant slowdown beyond the threshold
+              1   verify: damage found; diff: a significant slowdown beyond both thresholds
               2   a file cannot be read or written, is not a TraceKit log, or --trace is unknown;
                   serve: also a port that cannot be bound
               64  bad command line (unknown flag, missing or malformed argument)
