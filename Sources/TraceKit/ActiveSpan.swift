@@ -127,14 +127,13 @@ public struct ActiveSpan: ~Copyable {
         )
     }
 
-    /// Ends the span: fills in the duration, applies `limits` and moves the record out (no copy).
+    /// Ends the span: fills in the duration and moves the record out (no copy); the recorder applies the limits.
     @inlinable
-    mutating func takeRecord(endMonotonicNanoseconds: UInt64, limits: SpanLimits) -> SpanRecord {
+    mutating func takeRecord(endMonotonicNanoseconds: UInt64) -> SpanRecord {
         var finished = SpanRecord(
             traceID: .invalid, spanID: .invalid, name: "", startUnixNanoseconds: 0, durationNanoseconds: 0)
         swap(&finished, &record)
         finished.durationNanoseconds = endMonotonicNanoseconds &- startMonotonicNanoseconds
-        limits.enforce(on: &finished)
         return finished
     }
 }

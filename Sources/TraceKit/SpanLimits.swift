@@ -129,31 +129,40 @@ public struct SpanLimits: Hashable, Sendable {
     }
 
     /// Applies the limits to a finished span, counting what they remove. Cheap when nothing is over (the common
-    /// span: no events, a few scalar or string attributes): one pass that reads lengths.
-    @usableFromInline
+    /// span: no events, a few scalar or string attributes): one pass that reads lengths. Always inlined, so the
+    /// recorder's call reads the limits in place instead of copying them for every span.
+    @inline(__always)
     func enforce(on record: inout SpanRecord) {
-        if record.events.isEmpty, isWithinLimits(record) { return }
+        if record.events.isEmpty,
+            isWithinLimits(name: record.name, status: record.status, attributes: record.attributes)
+        {
+            return
+        }
         enforceEveryLimit(on: &record)
     }
 
     /// Whether a span without events is within every limit, checked in one pass over its attributes; `false`
     /// also when it has array values (then the full check decides).
     @inline(__always)
-    func isWithinLimits(_ record: SpanRecord) -> Bool {
-        let nameLength = record.name.utf8.count
-        guard nameLength <= maxNameLength, record.attributes.count <= maxAttributeCount else { return false }
-        if record.attributes.count <= attributesWithinSize {
+    func isWithinLimits(name: String, status: SpanRecord.Status, attributes: TraceAttributes) -> Bool {
+        let nameLength = name.utf8.count
+        guard nameLength <= maxNameLength, attributes.count <= maxAttributeCount else { return false }
+        if attributes.count <= attributesWithinSize {
             // Few attributes: only the per-field limits can be broken, not the size.
-            if case .error(let message) = record.status, message.utf8.count > maxAttributeValueLength { return false }
-            return !record.attributes.storage.contains(where: exceedsAsScalarOrString)
+            if case .error(let message) = status, message.utf8.count > maxAttributeValueLength { return false }
+            // A plain loop: a closure here would capture (and copy) the whole limits value for every span.
+            for index in attributes.storage.indices where exceedsAsScalarOrString(attributes.storage[index]) {
+                return false
+            }
+            return true
         }
         var size = SizeEstimate.span + nameLength
-        if case .error(let message) = record.status {
+        if case .error(let message) = status {
             let length = message.utf8.count
             guard length <= maxAttributeValueLength else { return false }
             size += length
         }
-        for (key, value) in record.attributes.storage {
+        for (key, value) in attributes.storage {
             let keyLength = key.utf8.count
             guard keyLength <= maxAttributeKeyLength else { return false }
             size += SizeEstimate.attribute + keyLength

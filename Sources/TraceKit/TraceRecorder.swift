@@ -149,7 +149,8 @@ public final class TraceRecorder: Sendable {
     func end(_ span: inout ActiveSpan) {
         guard span.isRecording else { return }
         let end = MonotonicClock.nowNanoseconds()
-        let record = span.takeRecord(endMonotonicNanoseconds: end, limits: limits)
+        var record = span.takeRecord(endMonotonicNanoseconds: end)
+        applyLimits(to: &record)
         if record.droppedAttributeCount | record.droppedEventCount | record.truncatedValueCount != 0 {
             countLimitEffects(record)
         }
@@ -183,6 +184,13 @@ public final class TraceRecorder: Sendable {
             countLimitEffects(record)
         }
         for sink in sinks { sink.consume(record) }
+    }
+
+    /// Applies `limits` to a finished span. Not inlinable on purpose: inlined into the caller, it would copy the
+    /// whole limits value out of the recorder for every span.
+    @usableFromInline
+    func applyLimits(to record: inout SpanRecord) {
+        limits.enforce(on: &record)
     }
 
     @usableFromInline

@@ -7,13 +7,19 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
+import Synchronization
 
 /// Sets up each accepted connection as Hummingbird's `HTTP1Channel` does, plus, in pipeline order:
 /// ``RequestLineGuard`` (HTTP/0.9 request lines), NIO's HTTP/1 codec, ``HTTPVersionHandler`` (HTTP/1.0 answered as
 /// HTTP/1.0, `CONNECT` refused), ``ConnectionSlotHandler`` (the connection cap), Hummingbird's conversion to HTTP
 /// types and its idle timeout. Requests are then served by Hummingbird's own loop (`handleHTTP`).
 struct MetricsHTTPChannel: ServerChildChannel, HTTPChannelHandler {
-    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+    /// An accepted connection, and who finishes it if the server never serves it.
+    struct Value: ServerChildChannelValue {
+        let asyncChannel: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+        let handover: ConnectionHandover
+        var channel: any Channel { asyncChannel.channel }
+    }
 
     let responder: HTTPChannelHandler.Responder
     let configuration: MetricsServerConfiguration
@@ -42,12 +48,40 @@ struct MetricsHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandler(
                 HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout, logger: logger))
-            return try NIOAsyncChannel(
+            let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                 wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+            let handover = ConnectionHandover(asyncChannel)
+            channel.closeFuture.whenComplete { _ in handover.finishIfUnserved() }
+            return Value(asyncChannel: asyncChannel, handover: handover)
         }
     }
 
-    func handle(value asyncChannel: Value, logger: Logger) async {
-        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+    func handle(value: Value, logger: Logger) async {
+        guard value.handover.claim() else { return }
+        await handleHTTP(asyncChannel: value.asyncChannel, logger: logger)
+    }
+}
+
+/// Keeps an accepted connection's `NIOAsyncChannel` alive until the server serves it, and finishes it when the
+/// connection closes unserved. A server task cancelled while a connection is being accepted drops that connection
+/// without serving it, and NIO then traps ("Deinited NIOAsyncWriter without calling finish()", swift-nio issues
+/// 2637 and 2813): the whole process dies because a scrape arrived during a shutdown.
+final class ConnectionHandover: Sendable {
+    private let asyncChannel: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+    private let claimed = Atomic<Bool>(false)
+
+    init(_ asyncChannel: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>) {
+        self.asyncChannel = asyncChannel
+    }
+
+    /// The server serves the connection; `false` if it closed unserved first.
+    func claim() -> Bool {
+        !claimed.exchange(true, ordering: .acquiringAndReleasing)
+    }
+
+    /// Called when the connection closes: finishes it if nobody served it.
+    func finishIfUnserved() {
+        guard claim() else { return }
+        asyncChannel.outbound.finish()
     }
 }
