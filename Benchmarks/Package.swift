@@ -42,6 +42,13 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "BurstBenchmarks",
+            dependencies: [
+                .product(name: "TraceKit", package: "TraceKit"),
+                .product(name: "TraceLog", package: "TraceKit"),
+            ]
+        ),
+        .executableTarget(
             name: "AnalysisBenchmarks",
             dependencies: [
                 "BenchmarkSupport",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ensure-tools.sh: installs the Debian and PyPI packages TraceKit builds and tests with, only those missing.
 #
-# Sourced by setup.sh and test.sh. Needs root (or sudo) for apt-get when something is missing.
+# Sourced by test.sh (everything) and demo.sh (what building needs). Needs root (or sudo) for apt-get when something is missing.
 set -euo pipefail
 
 # Debian package -> a file or command that shows it is installed.
@@ -19,9 +19,27 @@ declare -A TRACEKIT_APT_PACKAGES=(
 declare -A TRACEKIT_PIP_PACKAGES=(
     [prometheus-client]=prometheus_client
     [scipy]=scipy
+    [statsmodels]=statsmodels
     [numpy]=numpy
     [opentelemetry-proto]=opentelemetry.proto
 )
+
+# What building alone needs (the demo): a subset of the above.
+TRACEKIT_BUILD_PACKAGES=(zlib1g-dev pkg-config)
+
+# Installs only what building TraceKit needs (for `Scripts/demo.sh`).
+ensure_tracekit_build_tools() {
+    local missing=()
+    for package in "${TRACEKIT_BUILD_PACKAGES[@]}"; do
+        tracekit_has "${TRACEKIT_APT_PACKAGES[$package]}" || missing+=("$package")
+    done
+    if ((${#missing[@]})); then
+        echo "==> installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        tracekit_as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+        tracekit_as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+}
 
 tracekit_has() {
     local probe=$1

@@ -297,6 +297,8 @@ def decode_columns(r, table, keys, out):
 
     flags_c, shape_c, span_c, trace_c, parent_c = (column(i) for i in range(5))
     lead_c, trail_c, gap_c, duration_c, extra = column(5), column(6), column(7), column(8), column(10)
+    threshold_c = column(11) if 11 in columns else None  # not listed: every span's threshold is 0
+    threshold = 0
     bit_c = column(9)
     bits = BitReader(r.data, bit_c.pos, bit_c.end)
     prev_counter, prev_end, pending, last_strings = 0, 0, {}, {}
@@ -381,6 +383,11 @@ def decode_columns(r, table, keys, out):
                 for _ in range(extra.count())]
         if has_limits:
             span["limits"] = [extra.varint(), extra.varint(), extra.varint()]
+        if threshold_c is not None:
+            threshold = threshold_c.delta(threshold)
+            if threshold >= 1 << 56:
+                raise Malformed("sampling threshold %d out of range" % threshold)
+        span["samplingThreshold"] = threshold
         out["spans"].append(span)
 
 

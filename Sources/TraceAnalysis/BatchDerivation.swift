@@ -58,6 +58,8 @@ struct BatchDerivation {
     private var selfTimePositions: [Int] = []
     private var dependentStarts: [Int] = [0]
     private var dependent: [DependentFamily] = []
+    /// Per span, its sampling weight; empty when every span counts once.
+    private var weights: [Int] = []
 
     init(_ batch: SpanBatch, exemplars: Bool, part: Part = .all) {
         self.batch = batch
@@ -145,21 +147,27 @@ struct BatchDerivation {
         let selfTimePositions = self.selfTimePositions
         let dependentStarts = self.dependentStarts
         var spanCounts = self.spanCounts
+        // Spans of head-sampled traces count as several (their sampling weight); most logs have none.
+        let weights = Self.samplingWeights(batch)
+        self.weights = weights
         histograms.withObserver { observer in
             let shapeIndexes = batch.shapeIndexes
             let durations = batch.durationNanoseconds
             for index in 0..<batch.count {
                 let shape = Int(shapeIndexes[index])
-                spanCounts[shape] &+= 1
+                let weight = weights.isEmpty ? 1 : weights[index]
+                spanCounts[shape] &+= weight
                 let duration = durations[index]
                 for action in durationStarts[shape]..<durationStarts[shape + 1] {
                     observer.observe(
-                        durationPositions[action], nanoseconds: duration, span: Int32(index), exemplar: exemplar)
+                        durationPositions[action], nanoseconds: duration, count: weight, span: Int32(index),
+                        exemplar: exemplar)
                 }
                 let selfTimePosition = selfTimePositions[shape]
                 if selfTimePosition >= 0, let selfTimes {
                     observer.observe(
-                        selfTimePosition, nanoseconds: selfTimes[index], span: Int32(index), exemplar: exemplar)
+                        selfTimePosition, nanoseconds: selfTimes[index], count: weight, span: Int32(index),
+                        exemplar: exemplar)
                 }
                 if dependentStarts[shape] != dependentStarts[shape + 1] { dependentSpans.append(index) }
             }
@@ -172,6 +180,14 @@ struct BatchDerivation {
             for position in counterPositions[counterStarts[shape]..<counterStarts[shape + 1]] {
                 counters[position].count &+= spanCounts[shape]
             }
+        }
+    }
+
+    /// Per span of `batch`, how many spans it counts as; empty when the batch has no sampled spans.
+    static func samplingWeights(_ batch: SpanBatch) -> [Int] {
+        guard !batch.samplingThresholds.isEmpty else { return [] }
+        return batch.samplingThresholds.indices.map { index in
+            SamplingWeight.of(threshold: batch.samplingThresholds[index], spanID: batch.spanIDs[index])
         }
     }
 
@@ -191,8 +207,10 @@ struct BatchDerivation {
                 shape: batch.shapes[shape], values: values, firstValue: firstValue, traceID: batch.traceIDs[index],
                 spanID: batch.spanIDs[index], parentSpanID: batch.parentSpanIDs[index],
                 startUnixNanoseconds: batch.startUnixNanoseconds[index],
-                durationNanoseconds: batch.durationNanoseconds[index])
+                durationNanoseconds: batch.durationNanoseconds[index],
+                samplingThreshold: batch.samplingThreshold(at: index))
             let candidate = Int32(index)
+            let weight = weights.isEmpty ? 1 : weights[index]
             for family in dependent[dependentStarts[shape]..<dependentStarts[shape + 1]] {
                 guard family.conditions.allSatisfy({ $0.matches(fields: span) }) else { continue }
                 switch family.target {
@@ -200,31 +218,32 @@ struct BatchDerivation {
                     let key = AttributeValuesKey(slots: slots, values: values, first: firstValue)
                     guard let handles = series.series(for: key) else { continue }
                     if part != .selfTime {
-                        counters[counterPosition(handles.calls)].count &+= 1
+                        counters[counterPosition(handles.calls)].count &+= weight
                         histograms.observe(
                             histograms.position(of: handles.duration), nanoseconds: span.durationNanoseconds,
-                            span: candidate, exemplar: exemplar)
+                            count: weight, span: candidate, exemplar: exemplar)
                     }
                     if part != .orderIndependent, let selfTimes {
                         histograms.observe(
                             histograms.position(of: handles.selfTime), nanoseconds: selfTimes[index],
-                            span: candidate, exemplar: exemplar)
+                            count: weight, span: candidate, exemplar: exemplar)
                     }
                 case .counter(let position):
-                    counters[position].count &+= 1
+                    counters[position].count &+= weight
                 case .histogram(let position):
                     histograms.observe(
-                        position, nanoseconds: span.durationNanoseconds, span: candidate, exemplar: exemplar)
+                        position, nanoseconds: span.durationNanoseconds, count: weight, span: candidate,
+                        exemplar: exemplar)
                 case .counterBySlots(let series, let slots):
                     let key = AttributeValuesKey(slots: slots, values: values, first: firstValue)
                     guard let counter = series.series(for: key) else { continue }
-                    counters[counterPosition(counter)].count &+= 1
+                    counters[counterPosition(counter)].count &+= weight
                 case .histogramBySlots(let series, let slots):
                     let key = AttributeValuesKey(slots: slots, values: values, first: firstValue)
                     guard let histogram = series.series(for: key) else { continue }
                     histograms.observe(
-                        histograms.position(of: histogram), nanoseconds: span.durationNanoseconds, span: candidate,
-                        exemplar: exemplar)
+                        histograms.position(of: histogram), nanoseconds: span.durationNanoseconds, count: weight,
+                        span: candidate, exemplar: exemplar)
                 }
             }
         }

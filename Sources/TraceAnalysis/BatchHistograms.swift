@@ -55,8 +55,10 @@ struct BatchHistograms {
 
     /// Adds one observation of span `span` to the histogram at `position`; `exemplar` is called only to break a
     /// tie between equally slow spans.
-    mutating func observe(_ position: Int, nanoseconds: UInt64, span: Int32, exemplar: (Int32) -> Exemplar?) {
-        withObserver { $0.observe(position, nanoseconds: nanoseconds, span: span, exemplar: exemplar) }
+    mutating func observe(
+        _ position: Int, nanoseconds: UInt64, count: Int = 1, span: Int32, exemplar: (Int32) -> Exemplar?
+    ) {
+        withObserver { $0.observe(position, nanoseconds: nanoseconds, count: count, span: span, exemplar: exemplar) }
     }
 
     /// Runs `body` with an observer that writes straight into the gathered arrays: for loops over many spans.
@@ -103,8 +105,11 @@ struct BatchHistograms {
         let sums: UnsafeMutableBufferPointer<UInt64>
         let histograms: [Histogram]
 
+        /// `count` observations of one value (1, or a sampled span's weight).
         @inline(__always)
-        func observe(_ position: Int, nanoseconds: UInt64, span: Int32, exemplar: (Int32) -> Exemplar?) {
+        func observe(
+            _ position: Int, nanoseconds: UInt64, count: Int = 1, span: Int32, exemplar: (Int32) -> Exemplar?
+        ) {
             let layout = layouts[position]
             var bucket: Int
             if nanoseconds != .max {
@@ -120,8 +125,8 @@ struct BatchHistograms {
                 bucket = histograms[position].bucketIndex(nanoseconds: nanoseconds)
             }
             bucket &+= layout.bucketStart
-            buckets[bucket].count &+= 1
-            sums[position] &+= nanoseconds
+            buckets[bucket].count &+= count
+            sums[position] &+= nanoseconds &* UInt64(truncatingIfNeeded: count)
             let current = buckets[bucket].slowestSpan
             if current >= 0,
                 !NanosecondObservations<Int32>.replaces(

@@ -5,17 +5,18 @@ import TraceMetrics
 /// Receives what one span adds to derived series. Passed by value, not `inout`: the direct kind is empty,
 /// and ThreadSanitizer reports concurrent `inout` accesses to an empty value (which all share one dummy
 /// address) as races.
+/// `count` is the span's sampling weight: how many spans it stands for (1 without head sampling).
 protocol DerivedObservations {
-    func increment(_ counter: Counter)
-    func observe(_ histogram: Histogram, nanoseconds: UInt64, exemplar: ExemplarSource)
+    func increment(_ counter: Counter, by count: Int)
+    func observe(_ histogram: Histogram, nanoseconds: UInt64, count: Int, exemplar: ExemplarSource)
 }
 
 /// Straight into the series (live analysis: one span at a time).
 struct DirectObservations: DerivedObservations {
-    func increment(_ counter: Counter) { counter.increment() }
+    func increment(_ counter: Counter, by count: Int) { counter.increment(by: count) }
 
-    func observe(_ histogram: Histogram, nanoseconds: UInt64, exemplar: ExemplarSource) {
-        histogram.observe(nanoseconds: nanoseconds, exemplar: exemplar.make())
+    func observe(_ histogram: Histogram, nanoseconds: UInt64, count: Int, exemplar: ExemplarSource) {
+        histogram.observe(nanoseconds: nanoseconds, count: count, exemplar: exemplar.make())
     }
 }
 
@@ -29,17 +30,17 @@ final class BatchedObservations: DerivedObservations {
     @exclusivity(unchecked) private var histogramIndex = ProbingTable<SeriesIdentity, Int>()
     @exclusivity(unchecked) private var histograms: [NanosecondObservations<ExemplarSource>] = []
 
-    func increment(_ counter: Counter) {
+    func increment(_ counter: Counter, by count: Int) {
         let identity = SeriesIdentity(counter)
         if let index = counterIndex[identity] {
-            counters[index].count += 1
+            counters[index].count += count
         } else {
             counterIndex.insert(counters.count, for: identity)
-            counters.append((counter, 1))
+            counters.append((counter, count))
         }
     }
 
-    func observe(_ histogram: Histogram, nanoseconds: UInt64, exemplar: ExemplarSource) {
+    func observe(_ histogram: Histogram, nanoseconds: UInt64, count: Int, exemplar: ExemplarSource) {
         let identity = SeriesIdentity(histogram)
         let index: Int
         if let known = histogramIndex[identity] {
@@ -49,7 +50,7 @@ final class BatchedObservations: DerivedObservations {
             histogramIndex.insert(index, for: identity)
             histograms.append(NanosecondObservations(histogram, candidate: ExemplarSource.self))
         }
-        histograms[index].observe(nanoseconds, candidate: exemplar) { $0.make() }
+        histograms[index].observe(nanoseconds, count: count, candidate: exemplar) { $0.make() }
     }
 
     /// Adds everything gathered to the series.

@@ -6,12 +6,14 @@
 /// - `medianChange` is `(candidate median - baseline median) / baseline median`: `0.12` is 12% slower.
 /// - The confidence interval is the Hodges-Lehmann one for the shift (see `HodgesLehmannShift`);
 ///   `relativeShiftInterval` divides it by the baseline median to put it on the same scale as `medianChange`.
-/// - `pValue` is the two-sided Mann-Whitney U test (see `MannWhitneyUTest`).
-/// - Verdict: `.insufficientData` if a side has fewer than `minimumSampleCount` samples; otherwise
-///   `.slower` if `pValue < alpha` and `medianChange >= thresholdPercent / 100`, `.faster` if
-///   `pValue < alpha` and `medianChange <= -thresholdPercent / 100`, else `.unchanged`.
-///   No correction for comparing many names at once is applied (as in benchstat): with 20 names and
-///   alpha 0.05, one false alarm is expected now and then, which the threshold helps filter.
+/// - `pValue` is the two-sided Mann-Whitney U test (see `MannWhitneyUTest`); `adjustedPValue` is it adjusted for
+///   the number of names a `LatencyDiffReport` compares (`options.correction`, Holm by default). A diff made on
+///   its own is a family of one: the two are equal.
+/// - Verdict: `.insufficientData` if a side has fewer than `minimumSampleCount` samples; otherwise `.slower` if
+///   `adjustedPValue < alpha`, `medianChange >= thresholdPercent / 100` and the median grew by at least
+///   `minimumChangeNanoseconds`; `.faster` likewise for a shrinking median; else `.unchanged`. Both the relative
+///   and the absolute change must be large enough: 5% of a 2 µs syscall is 100 ns, which a busy machine moves by
+///   itself, while 10 µs of a 3 s LLM call is nothing.
 ///
 /// ```swift
 /// let diff = LatencyDiff(name: "db.query", baseline: before, candidate: after)
@@ -36,11 +38,17 @@ public struct LatencyDiff: Hashable, Sendable {
     public let relativeShiftInterval: ClosedRange<Double>?
     /// The two-sided Mann-Whitney U test, `nil` without samples.
     public let test: MannWhitneyUTest?
+    /// The p-value of `test` adjusted for the names compared with it (`options.correction`), `nil` without a test
+    /// or with too few samples (such a name is not part of the family).
+    public private(set) var adjustedPValue: Double?
     /// The conclusion under the options used.
-    public let verdict: LatencyVerdict
+    public private(set) var verdict: LatencyVerdict
 
-    /// The p-value of `test`.
+    /// The p-value of `test`, before any adjustment.
     public var pValue: Double? { test?.pValue }
+
+    /// Whether the name has enough samples on both sides to be tested, and so belongs to the family adjusted.
+    var isTestable: Bool { verdict != .insufficientData && test != nil }
 
     /// Compares two sets of durations (nanoseconds) of span `name`.
     ///
@@ -76,11 +84,26 @@ public struct LatencyDiff: Hashable, Sendable {
         let minimum = max(1, options.minimumSampleCount)
         if baseline.count < minimum || candidate.count < minimum {
             verdict = .insufficientData
-        } else if let p = test?.pValue, p < options.alpha, let change = medianChange {
-            let threshold = options.thresholdPercent / 100
-            verdict = change >= threshold ? .slower : (change <= -threshold ? .faster : .unchanged)
         } else {
             verdict = .unchanged
+            decide(adjustedPValue: test?.pValue, options: options)
+        }
+    }
+
+    /// Sets the adjusted p-value and the verdict it leads to; a name with too few samples keeps its verdict.
+    mutating func decide(adjustedPValue p: Double?, options: LatencyDiffOptions) {
+        guard verdict != .insufficientData else { return }
+        adjustedPValue = p
+        verdict = .unchanged
+        guard let p, p < options.alpha, let change = medianChange, let before = baselineMedianNanoseconds,
+            let after = candidateMedianNanoseconds
+        else { return }
+        let threshold = options.thresholdPercent / 100
+        let floor = max(0, options.minimumChangeNanoseconds)
+        if change >= threshold && after - before >= floor {
+            verdict = .slower
+        } else if change <= -threshold && before - after >= floor {
+            verdict = .faster
         }
     }
 

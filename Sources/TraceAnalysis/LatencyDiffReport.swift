@@ -2,6 +2,10 @@
 
 /// Compares every span name found in either of two `LatencySamples` and says whether CI should fail.
 ///
+/// The names with enough samples form one family: their p-values are adjusted together
+/// (`options.correction`, Holm by default), so the chance that a report calls any name changed when nothing
+/// changed stays below `options.alpha` however many names there are.
+///
 /// ```swift
 /// let options = LatencyDiffOptions(thresholdPercent: 10)
 /// let report = LatencyDiffReport(baseline: before, candidate: after, options: options)
@@ -18,7 +22,7 @@ public struct LatencyDiffReport: Hashable, Sendable {
     public init(baseline: LatencySamples, candidate: LatencySamples, options: LatencyDiffOptions = LatencyDiffOptions())
     {
         let names = Set(baseline.names).union(candidate.names).sorted()
-        diffs = names.map { name in
+        var diffs = names.map { name in
             LatencyDiff(
                 name: name,
                 baseline: baseline.samples(named: name),
@@ -26,6 +30,10 @@ public struct LatencyDiffReport: Hashable, Sendable {
                 options: options
             )
         }
+        let family = diffs.indices.filter { diffs[$0].isTestable }
+        let adjusted = options.correction.adjusted(family.map { diffs[$0].pValue ?? 1 })
+        for (index, p) in zip(family, adjusted) { diffs[index].decide(adjustedPValue: p, options: options) }
+        self.diffs = diffs
         self.options = options
     }
 
@@ -35,28 +43,34 @@ public struct LatencyDiffReport: Hashable, Sendable {
     /// Whether any name got significantly slower by at least the threshold: the CI failure condition.
     public var hasSignificantSlowdown: Bool { diffs.contains { $0.verdict == .slower } }
 
-    /// The diff as an aligned text table: name, medians, change, interval, p-value, verdict.
+    /// The diff as an aligned text table: name, medians, change, interval, p-value, adjusted p-value, verdict.
     ///
     /// ```text
-    /// name  baseline  candidate  change  95% CI of shift    p      verdict
-    /// q     12.000ms  22.000ms   +83.3%  [+58.3%, +108.3%]  0.008  slower
+    /// name  baseline  candidate  change  95% CI of shift    p      p (Holm)  verdict
+    /// q     12.000ms  22.000ms   +83.3%  [+58.3%, +108.3%]  0.008  0.008     slower
     /// ```
     public func renderText() -> String {
         let level = Self.percentText(options.confidenceLevel * 100, decimals: 0, signed: false)
-        var rows = [["name", "baseline", "candidate", "change", "\(level) CI of shift", "p", "verdict"]]
+        let adjustedColumn = Self.adjustedColumnTitle(options.correction)
+        var rows = [
+            ["name", "baseline", "candidate", "change", "\(level) CI of shift", "p"]
+                + (adjustedColumn.map { [$0] } ?? [])
+                + ["verdict"]
+        ]
         for diff in diffs {
-            rows.append([
-                diff.name,
-                diff.baselineMedianNanoseconds.map { DurationText.format(nanoseconds: $0) } ?? "-",
-                diff.candidateMedianNanoseconds.map { DurationText.format(nanoseconds: $0) } ?? "-",
-                diff.medianChange.map { Self.percentText($0 * 100, decimals: 1, signed: true) } ?? "-",
-                diff.relativeShiftInterval.map {
-                    "[" + Self.percentText($0.lowerBound * 100, decimals: 1, signed: true) + ", "
-                        + Self.percentText($0.upperBound * 100, decimals: 1, signed: true) + "]"
-                } ?? "-",
-                diff.pValue.map(Self.pValueText) ?? "-",
-                Self.verdictText(diff.verdict),
-            ])
+            let adjusted = adjustedColumn == nil ? [] : [diff.adjustedPValue.map(Self.pValueText) ?? "-"]
+            rows.append(
+                [
+                    diff.name,
+                    diff.baselineMedianNanoseconds.map { DurationText.format(nanoseconds: $0) } ?? "-",
+                    diff.candidateMedianNanoseconds.map { DurationText.format(nanoseconds: $0) } ?? "-",
+                    diff.medianChange.map { Self.percentText($0 * 100, decimals: 1, signed: true) } ?? "-",
+                    diff.relativeShiftInterval.map {
+                        "[" + Self.percentText($0.lowerBound * 100, decimals: 1, signed: true) + ", "
+                            + Self.percentText($0.upperBound * 100, decimals: 1, signed: true) + "]"
+                    } ?? "-",
+                    diff.pValue.map(Self.pValueText) ?? "-",
+                ] + adjusted + [Self.verdictText(diff.verdict)])
         }
         var widths = [Int](repeating: 0, count: rows[0].count)
         for row in rows {
@@ -68,6 +82,15 @@ public struct LatencyDiffReport: Hashable, Sendable {
             }.joined(separator: "  ")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The title of the adjusted p-value column, `nil` when p-values are not adjusted.
+    static func adjustedColumnTitle(_ correction: MultipleComparisonCorrection) -> String? {
+        switch correction {
+        case .holm: "p (Holm)"
+        case .benjaminiHochberg: "p (BH)"
+        case .none: nil
+        }
     }
 
     private static func verdictText(_ verdict: LatencyVerdict) -> String {

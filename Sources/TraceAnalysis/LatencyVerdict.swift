@@ -6,11 +6,11 @@
 /// if diff.verdict == .slower { exitStatus = 1 }
 /// ```
 public enum LatencyVerdict: String, Hashable, Sendable, CaseIterable {
-    /// The median grew by at least the threshold and the difference is significant (p < alpha).
+    /// The median grew by at least both thresholds and the difference is significant (adjusted p < alpha).
     case slower
-    /// The median shrank by at least the threshold and the difference is significant (p < alpha).
+    /// The median shrank by at least both thresholds and the difference is significant (adjusted p < alpha).
     case faster
-    /// Not significant, or significant but smaller than the threshold.
+    /// Not significant, or significant but smaller than a threshold.
     case unchanged
     /// Too few samples on one side (or the name exists on one side only) to say anything.
     case insufficientData

@@ -26,13 +26,14 @@ struct NanosecondObservations<Candidate> {
         slowest = Array(repeating: nil, count: histogram.bucketCount)
     }
 
-    /// Adds one observation; `exemplar` is called only to break a tie between equally slow candidates.
+    /// Adds `count` observations of the same value (1, or a sampled span's weight); `exemplar` is called only to
+    /// break a tie between equally slow candidates.
     mutating func observe(
-        _ nanoseconds: UInt64, candidate: Candidate, exemplar: (Candidate) -> Exemplar?
+        _ nanoseconds: UInt64, count: Int = 1, candidate: Candidate, exemplar: (Candidate) -> Exemplar?
     ) {
         let index = histogram.bucketIndex(nanoseconds: nanoseconds)
-        counts[index] &+= 1
-        sumNanoseconds &+= nanoseconds
+        counts[index] &+= count
+        sumNanoseconds &+= nanoseconds &* UInt64(truncatingIfNeeded: count)
         if let current = slowest[index],
             !Self.replaces(nanoseconds, candidate, current.nanoseconds, current.candidate, exemplar: exemplar)
         {

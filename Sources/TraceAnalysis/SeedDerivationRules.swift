@@ -1,6 +1,7 @@
 // SeedDerivationRules: the rules that derive the seed document's metric families from TraceKit spans.
 
 import TraceKit
+import TraceMetrics
 
 extension DerivationRule {
     /// The seed's metric families (see Docs/Metrics.md), derived from the spans TraceKit's APIs produce:
@@ -11,9 +12,12 @@ extension DerivationRule {
     /// | server spans with `http.route` | `backend_http_requests_total{method,path,status}`, `backend_http_request_duration_seconds{method,path}` |
     /// | `ui_generation` | `ai_ui_requests_total{action,status}`, `ai_ui_duration_seconds{action}` |
     /// | `chat` | `ai_chat_requests_total{status}` |
-    /// | `llm_call` | `ai_llm_calls_total{model,status}` |
-    /// | `cache_lookup` with `cache.hit = true` | `ai_cache_hits_total{cache}` |
+    /// | `llm_call` | `ai_llm_calls_total{model,status}`, `ai_llm_call_duration_seconds{model}` |
+    /// | `cache_lookup` with `cache.hit = true` / `false` | `ai_cache_hits_total{cache}` / `ai_cache_misses_total{cache}` |
     /// | `tool_execution` | `ui_tool_executions_total{tool,status}`, `ui_tool_execution_duration_seconds{tool}` |
+    ///
+    /// Each duration histogram has buckets that fit its layer (`HistogramBuckets`): syscalls 1 µs to 100 ms,
+    /// HTTP 100 µs to 30 s, AI operations and tool runs 5 ms to 60 s.
     public static let seed: [DerivationRule] = [
         DerivationRule(
             matching: .hasAttribute(SyscallAttributes.name),
@@ -24,9 +28,7 @@ extension DerivationRule {
                 .durationHistogram(
                     "kernel_syscall_duration_seconds", help: "System call latency.",
                     labels: [.attribute("syscall", SyscallAttributes.name)],
-                    buckets: [
-                        0.000_001, 0.000_005, 0.000_01, 0.000_05, 0.000_1, 0.000_5, 0.001, 0.005, 0.01, 0.05, 0.1,
-                    ]),
+                    buckets: HistogramBuckets.syscallSeconds),
                 .counter(
                     "kernel_syscall_permission_denied_total", help: "System calls refused by a permission check.",
                     labels: [.attribute("syscall", SyscallAttributes.name)],
@@ -47,7 +49,7 @@ extension DerivationRule {
                     labels: [
                         .attribute("method", "http.request.method", "http.method"), .attribute("path", "http.route"),
                     ],
-                    buckets: HistogramDefaults.prometheus),
+                    buckets: HistogramBuckets.httpSeconds),
             ]),
         DerivationRule(
             matching: .spanName("ui_generation"),
@@ -60,7 +62,7 @@ extension DerivationRule {
                 .durationHistogram(
                     "ai_ui_duration_seconds", help: "UI generation latency.",
                     labels: [.attribute("action", "action", fallback: "generate")],
-                    buckets: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4]),
+                    buckets: HistogramBuckets.aiSeconds),
             ]),
         DerivationRule(
             matching: .spanName("chat"),
@@ -75,13 +77,23 @@ extension DerivationRule {
                     "ai_llm_calls_total", help: "LLM API calls.",
                     labels: [
                         .attribute("model", "model", "gen_ai.request.model"), DerivedLabel("status", from: .outcome),
-                    ])
+                    ]),
+                .durationHistogram(
+                    "ai_llm_call_duration_seconds", help: "LLM API call latency.",
+                    labels: [.attribute("model", "model", "gen_ai.request.model")], buckets: HistogramBuckets.aiSeconds),
             ]),
         DerivationRule(
             matching: .all([.spanName("cache_lookup"), .attribute("cache.hit", equals: .bool(true))]),
             families: [
                 .counter(
                     "ai_cache_hits_total", help: "Cache hits.",
+                    labels: [.attribute("cache", "cache.name", fallback: "default")])
+            ]),
+        DerivationRule(
+            matching: .all([.spanName("cache_lookup"), .attribute("cache.hit", equals: .bool(false))]),
+            families: [
+                .counter(
+                    "ai_cache_misses_total", help: "Cache misses.",
                     labels: [.attribute("cache", "cache.name", fallback: "default")])
             ]),
         DerivationRule(
@@ -92,13 +104,13 @@ extension DerivationRule {
                     labels: [.attribute("tool", "tool"), DerivedLabel("status", from: .outcome)]),
                 .durationHistogram(
                     "ui_tool_execution_duration_seconds", help: "Tool execution latency.",
-                    labels: [.attribute("tool", "tool")], buckets: HistogramDefaults.prometheus),
+                    labels: [.attribute("tool", "tool")], buckets: HistogramBuckets.aiSeconds),
             ]),
     ]
 }
 
-/// Bucket sets the derivations use.
+/// Bucket sets for derivations; the seed rules use the per-layer sets of `HistogramBuckets` (module TraceMetrics).
 public enum HistogramDefaults {
-    /// Prometheus client libraries' default buckets, seconds.
+    /// Prometheus client libraries' default buckets, seconds (5 ms to 10 s).
     public static let prometheus: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 }

@@ -245,8 +245,10 @@ public final class SpanAnalyzer: SplitSpanSink {
     ) {
         let exemplar = ExemplarSource(span: span, enabled: configuration.exemplars)
         if let handles = generic?.series(for: span) {
-            observations.increment(handles.calls)
-            observations.observe(handles.duration, nanoseconds: span.durationNanoseconds, exemplar: exemplar)
+            let weight = span.samplingWeight
+            observations.increment(handles.calls, by: weight)
+            observations.observe(
+                handles.duration, nanoseconds: span.durationNanoseconds, count: weight, exemplar: exemplar)
         }
         for rule in rules { rule.record(span, exemplar: exemplar, into: observations) }
     }
@@ -255,7 +257,8 @@ public final class SpanAnalyzer: SplitSpanSink {
         _ nanoseconds: UInt64, of span: some SpanFields, in generic: LabelledSeries<GenericSpanMetrics.Handles>
     ) {
         generic.series(for: span)?.selfTime.observe(
-            nanoseconds: nanoseconds, exemplar: ExemplarSource(span: span, enabled: configuration.exemplars).make())
+            nanoseconds: nanoseconds, count: span.samplingWeight,
+            exemplar: ExemplarSource(span: span, enabled: configuration.exemplars).make())
     }
 
     /// The plan of `span`'s name, kind and status, made on first use.

@@ -1,5 +1,7 @@
 // SpanAnalyzerConfiguration: what the span analyzer derives, how its metrics are named, and its bounds.
 
+import TraceMetrics
+
 /// What a `SpanAnalyzer` derives and how its metrics are named.
 ///
 /// The defaults follow OpenTelemetry's spanmetrics connector as Prometheus sees it, so its dashboards work:
@@ -13,10 +15,9 @@
 /// configuration.prefix = "myapp_span_"
 /// ```
 public struct SpanAnalyzerConfiguration: Sendable {
-    /// spanmetrics' default duration buckets (2 ms ... 15 s), in seconds.
-    public static let defaultBuckets: [Double] = [
-        0.002, 0.004, 0.006, 0.008, 0.01, 0.05, 0.1, 0.2, 0.4, 0.8, 1, 1.4, 2, 5, 10, 15,
-    ]
+    /// Duration buckets for spans of every layer, 1 µs to 60 s (`HistogramBuckets.spanSeconds`): spanmetrics'
+    /// defaults (2 ms to 15 s) put every syscall in the first bucket, so its p95 read as about 2 ms, or 0.
+    public static let defaultBuckets: [Double] = HistogramBuckets.spanSeconds
 
     /// Prefix of the generic span metrics.
     public var prefix: String = "traces_span_metrics_"

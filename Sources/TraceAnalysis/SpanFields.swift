@@ -13,11 +13,14 @@ protocol SpanFields {
     var parentSpanID: SpanID? { get }
     var startUnixNanoseconds: UInt64 { get }
     var durationNanoseconds: UInt64 { get }
+    var samplingThreshold: UInt64 { get }
     func attribute(_ key: String) -> AttributeValue?
 }
 
 extension SpanFields {
     var endUnixNanoseconds: UInt64 { startUnixNanoseconds &+ durationNanoseconds }
+    /// How many spans this one counts as in derived metrics (`SamplingWeight`).
+    var samplingWeight: Int { SamplingWeight.of(threshold: samplingThreshold, spanID: spanID) }
 }
 
 extension SpanRecord: SpanFields {
@@ -37,6 +40,7 @@ struct BatchSpan: SpanFields {
     let parentSpanID: SpanID?
     let startUnixNanoseconds: UInt64
     let durationNanoseconds: UInt64
+    let samplingThreshold: UInt64
 
     var name: String { shape.name }
     var kind: SpanRecord.Kind { shape.kind }

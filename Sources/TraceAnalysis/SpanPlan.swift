@@ -88,10 +88,11 @@ struct PlannedFamily: Sendable {
         if let condition, !condition.matches(fields: span) { return }
         switch series {
         case .counter(let counters):
-            if let counter = counters.series(for: span) { observations.increment(counter) }
+            if let counter = counters.series(for: span) { observations.increment(counter, by: span.samplingWeight) }
         case .histogram(let histograms):
             if let histogram = histograms.series(for: span) {
-                observations.observe(histogram, nanoseconds: span.durationNanoseconds, exemplar: exemplar)
+                observations.observe(
+                    histogram, nanoseconds: span.durationNanoseconds, count: span.samplingWeight, exemplar: exemplar)
             }
         }
     }

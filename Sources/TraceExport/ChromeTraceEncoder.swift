@@ -5,9 +5,10 @@ import TraceKit
 /// Encodes spans as Chrome trace-event JSON: one complete event (`"ph":"X"`) per span, with microsecond `ts` and
 /// `dur`, the process id as `pid`, and ids and attributes in `args`.
 ///
-/// Trace viewers draw the events of one `tid` as a stack, so they must nest. Spans are placed on lanes (`tid`s):
-/// each goes on the first lane whose open span contains it, so concurrent children (`async let`, task groups)
-/// get lanes of their own instead of overlapping.
+/// Trace viewers draw the events of one `tid` as a stack and nest them by time, so a span goes on a lane (`tid`)
+/// only on top of one of its own ancestors, or on a free lane (`ChromeTraceLanes`): concurrent children
+/// (`async let`, task groups) and concurrent traces get lanes of their own, and no span is ever drawn inside a
+/// span of another trace.
 ///
 /// ```swift
 /// let json = ChromeTraceEncoder.json(resource: resource, spans: spans)   // open in ui.perfetto.dev
@@ -15,11 +16,8 @@ import TraceKit
 public enum ChromeTraceEncoder {
     /// The trace-event JSON document for `spans`.
     public static func json(resource: Resource, spans: some Sequence<SpanRecord>) -> [UInt8] {
-        let ordered = spans.sorted {
-            ($0.startUnixNanoseconds, UInt64.max - $0.durationNanoseconds)
-                < ($1.startUnixNanoseconds, UInt64.max - $1.durationNanoseconds)
-        }
-        let lanes = assignLanes(ordered)
+        let layout = ChromeTraceLanes(spans)
+        let (ordered, lanes) = (layout.spans, layout.lanes)
         var json = JSONWriter(capacity: 256 * max(1, ordered.count))
         json.beginObject()
         json.key("displayTimeUnit")
@@ -79,29 +77,6 @@ public enum ChromeTraceEncoder {
         json.endArray()
         json.endObject()
         return json.bytes
-    }
-
-    /// Lane (tid) per span, for spans sorted by start (longest first on ties), so each lane is properly nested.
-    static func assignLanes(_ spans: [SpanRecord]) -> [Int] {
-        var openEnds: [[UInt64]] = []  // per lane: end times of the spans still open, innermost last
-        var lanes: [Int] = []
-        lanes.reserveCapacity(spans.count)
-        for span in spans {
-            let start = span.startUnixNanoseconds
-            let end = span.endUnixNanoseconds
-            var chosen: Int?
-            for lane in openEnds.indices {
-                while let last = openEnds[lane].last, last <= start { openEnds[lane].removeLast() }
-                if let last = openEnds[lane].last, last < end { continue }
-                chosen = lane
-                break
-            }
-            let lane = chosen ?? openEnds.count
-            if lane == openEnds.count { openEnds.append([]) }
-            openEnds[lane].append(end)
-            lanes.append(lane + 1)
-        }
-        return lanes
     }
 
     static func categoryName(_ kind: SpanRecord.Kind) -> String {

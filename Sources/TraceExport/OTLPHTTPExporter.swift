@@ -21,7 +21,7 @@ import TraceSync
 /// let exporter = try OTLPHTTPExporter(url: "http://127.0.0.1:4318/v1/traces", resource: Resource(serviceName: "api"))
 /// try TraceSystem.bootstrap(TraceConfiguration(service: "api", sinks: [logWriter, exporter]))
 /// ```
-public final class OTLPHTTPExporter: SpanSink {
+public final class OTLPHTTPExporter: SpanDropReporting {
     /// Batching, queueing and retry settings.
     public struct Options: Sendable {
         /// The most spans waiting to be sent; beyond it new spans are dropped and counted.
@@ -116,6 +116,16 @@ public final class OTLPHTTPExporter: SpanSink {
 
     /// The counts so far.
     public var statistics: Statistics { counters.snapshot() }
+
+    /// Spans lost so far by reason: `export_queue_full` (the queue to the exporter thread was full) and
+    /// `export_failed` (refused by the receiver, or still failing after the retries).
+    public var droppedSpanCounts: [String: UInt64] {
+        let statistics = self.statistics
+        return [
+            "export_queue_full": UInt64(clamping: statistics.dropped),
+            "export_failed": UInt64(clamping: statistics.failed),
+        ]
+    }
 
     /// Exports `spans` now, in batches, on the calling thread, with retries; returns how many were sent.
     ///

@@ -80,6 +80,10 @@ public enum OTLPJSONEncoder {
         json.string(span.traceID.description)
         json.key("spanId")
         json.string(span.spanID.description)
+        if span.samplingThreshold != 0 {
+            json.key("traceState")
+            json.string(SamplingTraceState.value(threshold: span.samplingThreshold))
+        }
         if let parent = span.parentSpanID {
             json.key("parentSpanId")
             json.string(parent.description)

@@ -60,6 +60,13 @@ public enum SpanJSONEncoder {
             json.key("truncated_values")
             json.unsigned(UInt64(span.truncatedValueCount))
         }
+        if span.samplingThreshold != 0 {
+            // Only for head-sampled spans: the threshold as OpenTelemetry writes it, and what it means.
+            json.key("sampling_threshold")
+            json.string(SamplingTraceState.digits(span.samplingThreshold))
+            json.key("adjusted_count")
+            json.double(span.adjustedCount)
+        }
         json.endObject()
         return json.text
     }

@@ -22,7 +22,10 @@ public struct ActiveSpan: ~Copyable {
     /// This span's identity; children and outgoing `traceparent` headers use it.
     public let context: SpanContext
     @usableFromInline let startMonotonicNanoseconds: UInt64
-    @usableFromInline let limits: SpanLimits
+    /// `SpanLimits.maxAttributeCount` and `maxEventCount`: the limits that apply while the span runs (the rest
+    /// are applied when it ends).
+    @usableFromInline let maxAttributeCount: Int
+    @usableFromInline let maxEventCount: Int
 
     /// A recording span.
     @inlinable
@@ -44,12 +47,14 @@ public struct ActiveSpan: ~Copyable {
             kind: kind,
             startUnixNanoseconds: startMonotonicNanoseconds &+ wallClockOffsetNanoseconds,
             durationNanoseconds: 0,
-            attributes: attributes
+            attributes: attributes,
+            samplingThreshold: context.samplingThreshold
         )
         self.context = context
         self.isRecording = true
         self.startMonotonicNanoseconds = startMonotonicNanoseconds
-        self.limits = limits
+        self.maxAttributeCount = limits.maxAttributeCount
+        self.maxEventCount = limits.maxEventCount
     }
 
     /// A span that records nothing; `context` is what children see (an unsampled context, or none).
@@ -66,7 +71,8 @@ public struct ActiveSpan: ~Copyable {
         self.context = context
         self.isRecording = false
         self.startMonotonicNanoseconds = 0
-        self.limits = SpanLimits(maxAttributeCount: 0, maxAttributeValueLength: 0, maxEventCount: 0)
+        self.maxAttributeCount = 0
+        self.maxEventCount = 0
     }
 
     /// The parent's span id; `nil` for a root span.
@@ -87,7 +93,7 @@ public struct ActiveSpan: ~Copyable {
     /// Sets (or, with `nil`, removes) an attribute. Beyond `SpanLimits.maxAttributeCount` new keys are dropped and counted.
     public mutating func setAttribute(_ key: String, _ value: AttributeValue?) {
         guard isRecording else { return }
-        if value != nil, record.attributes.count >= limits.maxAttributeCount, record.attributes[key] == nil {
+        if value != nil, record.attributes.count >= maxAttributeCount, record.attributes[key] == nil {
             record.droppedAttributeCount &+= 1
             return
         }
@@ -97,7 +103,7 @@ public struct ActiveSpan: ~Copyable {
     /// Adds a timed event. Beyond `SpanLimits.maxEventCount` events are dropped and counted.
     public mutating func addEvent(_ name: String, _ attributes: TraceAttributes = TraceAttributes()) {
         guard isRecording else { return }
-        guard record.events.count < limits.maxEventCount else {
+        guard record.events.count < maxEventCount else {
             record.droppedEventCount &+= 1
             return
         }
@@ -121,15 +127,13 @@ public struct ActiveSpan: ~Copyable {
         )
     }
 
-    /// Ends the span at `endMonotonicNanoseconds` and produces its record, with limits applied.
-    /// Ends the span: fills in the duration, applies the limits and moves the record out (no copy).
+    /// Ends the span: fills in the duration and moves the record out (no copy); the recorder applies the limits.
     @inlinable
     mutating func takeRecord(endMonotonicNanoseconds: UInt64) -> SpanRecord {
         var finished = SpanRecord(
             traceID: .invalid, spanID: .invalid, name: "", startUnixNanoseconds: 0, durationNanoseconds: 0)
         swap(&finished, &record)
         finished.durationNanoseconds = endMonotonicNanoseconds &- startMonotonicNanoseconds
-        limits.enforce(on: &finished)
         return finished
     }
 }

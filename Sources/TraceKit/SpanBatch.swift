@@ -68,6 +68,9 @@ public struct SpanBatch: Sendable {
     public package(set) var values: [AttributeValue] = []
     /// By span index: events and limit counts of the spans that have any.
     public package(set) var extras: [Int: Extra] = [:]
+    /// Per span, its trace's sampling threshold (`SpanRecord.samplingThreshold`); empty when every span's is 0
+    /// (no head sampling), as in most logs. Read it through `samplingThreshold(at:)`.
+    public package(set) var samplingThresholds: [UInt64] = []
 
     /// An empty batch.
     public init() {}
@@ -89,6 +92,12 @@ public struct SpanBatch: Sendable {
         return values[Int(valueStarts[index]) + slot]
     }
 
+    /// The sampling threshold of span `index`'s trace; 0 when it was kept with certainty.
+    @inlinable
+    public func samplingThreshold(at index: Int) -> UInt64 {
+        samplingThresholds.isEmpty ? 0 : samplingThresholds[index]
+    }
+
     /// The end of span `index` (start plus duration, wrapping as the log does).
     @inlinable
     public func endUnixNanoseconds(at index: Int) -> UInt64 {
@@ -107,7 +116,8 @@ public struct SpanBatch: Sendable {
             kind: shape.kind, status: shape.status, startUnixNanoseconds: startUnixNanoseconds[index],
             durationNanoseconds: durationNanoseconds[index], attributes: attributes, events: extra?.events ?? [],
             droppedAttributeCount: extra?.droppedAttributeCount ?? 0,
-            droppedEventCount: extra?.droppedEventCount ?? 0, truncatedValueCount: extra?.truncatedValueCount ?? 0)
+            droppedEventCount: extra?.droppedEventCount ?? 0, truncatedValueCount: extra?.truncatedValueCount ?? 0,
+            samplingThreshold: samplingThreshold(at: index))
     }
 
     /// Every span as a `SpanRecord`, in order.
@@ -117,8 +127,12 @@ public struct SpanBatch: Sendable {
     /// before or after; by default next).
     package mutating func appendSpan(
         traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, duration: UInt64, shape: Int,
-        valueStart: Int? = nil
+        valueStart: Int? = nil, samplingThreshold: UInt64 = 0
     ) {
+        if samplingThreshold != 0 || !samplingThresholds.isEmpty {
+            if samplingThresholds.isEmpty { samplingThresholds = Array(repeating: 0, count: count) }
+            samplingThresholds.append(samplingThreshold)
+        }
         traceIDs.append(traceID)
         spanIDs.append(spanID)
         parentSpanIDs.append(parentSpanID)
@@ -142,7 +156,8 @@ public struct SpanBatch: Sendable {
         }
         appendSpan(
             traceID: record.traceID, spanID: record.spanID, parentSpanID: record.parentSpanID,
-            start: record.startUnixNanoseconds, duration: record.durationNanoseconds, shape: index)
+            start: record.startUnixNanoseconds, duration: record.durationNanoseconds, shape: index,
+            samplingThreshold: record.samplingThreshold)
         values.append(contentsOf: record.attributes.map(\.value))
         if !record.events.isEmpty
             || record.droppedAttributeCount | record.droppedEventCount | record.truncatedValueCount != 0
@@ -165,8 +180,13 @@ public struct SpanBatch: Sendable {
     package mutating func appendColumns(
         traceIDs: [TraceID], spanIDs: [SpanID], parentSpanIDs: [SpanID?], startUnixNanoseconds: [UInt64],
         durationNanoseconds: [UInt64], shapeIndexes: [Int32], valueStarts: [Int32], values: [AttributeValue],
-        extras: [Int: Extra]
+        extras: [Int: Extra], samplingThresholds: [UInt64] = []
     ) {
+        if !samplingThresholds.isEmpty || !self.samplingThresholds.isEmpty {
+            if self.samplingThresholds.isEmpty { self.samplingThresholds = Array(repeating: 0, count: count) }
+            self.samplingThresholds +=
+                samplingThresholds.isEmpty ? Array(repeating: 0, count: spanIDs.count) : samplingThresholds
+        }
         guard count > 0 else {
             self.traceIDs = traceIDs
             self.spanIDs = spanIDs

@@ -20,14 +20,20 @@ public struct SpanContext: Hashable, Sendable {
     public var isSampled: Bool
     /// Whether the context arrived from another process (parsed from a `traceparent`).
     public var isRemote: Bool
+    /// The trace's head-sampling rejection threshold (OpenTelemetry's `th`, 56 bits): the trace was kept with
+    /// probability `1 - samplingThreshold / 2^56`. 0, the default, means kept with certainty (or not known).
+    public var samplingThreshold: UInt64
 
     /// Creates a span context.
     @inlinable
-    public init(traceID: TraceID, spanID: SpanID, isSampled: Bool, isRemote: Bool = false) {
+    public init(
+        traceID: TraceID, spanID: SpanID, isSampled: Bool, isRemote: Bool = false, samplingThreshold: UInt64 = 0
+    ) {
         self.traceID = traceID
         self.spanID = spanID
         self.isSampled = isSampled
         self.isRemote = isRemote
+        self.samplingThreshold = samplingThreshold
     }
 
     /// The span context of the span running in the current task, if any.

@@ -36,16 +36,56 @@ public struct TraceAttributes: Sendable, RandomAccessCollection, ExpressibleByDi
         storage = pairs
     }
 
-    /// Attributes from key/value pairs; a repeated key keeps its last value.
+    /// Attributes from key/value pairs; a repeated key keeps its last value, at the position it first had.
+    ///
+    /// Linear in the number of pairs (a hash index is built only when there are many).
     public init(_ pairs: some Sequence<(String, AttributeValue)>) {
-        storage = []
-        for (key, value) in pairs { self[key] = value }
+        storage = Array(pairs)
+        Self.keepLastOfRepeatedKeys(&storage)
     }
 
-    /// Attributes from a literal. Keys are expected to be distinct; a repeated key keeps both entries.
+    /// Attributes from a literal; a repeated key keeps its last value, as everywhere else (OpenTelemetry's rule).
     @inlinable
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
         storage = elements
+        switch storage.count {
+        case 0, 1: break
+        case 2: if storage[0].0 == storage[1].0 { storage = [(storage[0].0, storage[1].1)] }
+        default: Self.keepLastOfRepeatedKeys(&storage)
+        }
+    }
+
+    /// Removes repeated keys: each key keeps its first position and its last value. A handful of pairs are
+    /// compared pairwise (no allocation when nothing repeats); many go through a dictionary, so it stays linear.
+    @usableFromInline
+    static func keepLastOfRepeatedKeys(_ pairs: inout [(String, AttributeValue)]) {
+        let count = pairs.count
+        guard count > 1 else { return }
+        if count <= 16 {
+            var index = 1
+            while index < pairs.count {
+                if let first = pairs[..<index].firstIndex(where: { $0.0 == pairs[index].0 }) {
+                    pairs[first].1 = pairs[index].1
+                    pairs.remove(at: index)
+                } else {
+                    index += 1
+                }
+            }
+            return
+        }
+        var position: [String: Int] = [:]
+        position.reserveCapacity(count)
+        var unique: [(String, AttributeValue)] = []
+        unique.reserveCapacity(count)
+        for (key, value) in pairs {
+            if let known = position[key] {
+                unique[known].1 = value
+            } else {
+                position[key] = unique.count
+                unique.append((key, value))
+            }
+        }
+        if unique.count != count { pairs = unique }
     }
 
     @inlinable public var startIndex: Int { storage.startIndex }

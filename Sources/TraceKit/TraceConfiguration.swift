@@ -15,6 +15,10 @@ public struct TraceConfiguration: Sendable {
     public var sampler: Sampler
     /// Bounds per span.
     public var limits: SpanLimits
+    /// When the process exits without `shutdown()` (returning from `main`, or `exit`), how long an exit hook
+    /// waits for the bootstrapped recorder's sinks to write what they hold (default 5 s); `nil` turns the hook
+    /// off. A sink still busy at the deadline is abandoned, so a stuck disk cannot hold the exit up.
+    public var shutdownTimeoutAtExit: Duration? = .seconds(5)
 
     /// Creates a configuration for `service`.
     public init(

@@ -26,6 +26,8 @@ public final class TraceRecorder: Sendable {
     /// How this recorder makes ids; a log writer can use it to store counters instead of random bits.
     public let identifiers: IdentifierScheme
 
+    /// Set by `shutdown()`: from then on no span is started (nothing would take it).
+    @usableFromInline let isShutDown = Atomic<Bool>(false)
     let droppedAttributes = Atomic<UInt64>(0)
     let droppedEvents = Atomic<UInt64>(0)
     let truncatedValues = Atomic<UInt64>(0)
@@ -61,22 +63,40 @@ public final class TraceRecorder: Sendable {
         for sink in sinks { sink.flush() }
     }
 
-    /// Flushes and shuts down every sink.
+    /// Stops recording, then flushes and shuts down every sink; returns when they are done. Spans started
+    /// afterwards are not recorded (they cost what they cost with tracing off).
+    ///
+    /// If this is the bootstrapped recorder it is also uninstalled, so `TraceSystem.bootstrap` can install a new
+    /// one. Calling it again does nothing.
+    ///
+    /// ```swift
+    /// let recorder = try TraceSystem.bootstrap(TraceConfiguration(service: "tool", log: .file("tool.tklog")))
+    /// defer { recorder.shutdown() }
+    /// ```
     public func shutdown() {
+        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
         for sink in sinks { sink.shutdown() }
+        // Uninstalled last: a log writer still finds its recorder's id scheme through `TraceSystem` while it
+        // writes its last blocks.
+        TraceSystem.uninstall(self)
     }
+
+    /// Whether `shutdown()` was called.
+    public var isShutdown: Bool { isShutDown.load(ordering: .relaxed) }
 
     /// The context of a new span under `parent`, or `nil` when the span is not recorded and there is
     /// nothing to propagate (the parent is unsampled, or the sampler never records).
     @inlinable
     func makeContext(parent: SpanContext?) -> SpanContext? {
+        guard !isShutDown.load(ordering: .relaxed) else { return nil }
         if let parent {
             guard parent.isSampled else { return nil }
             let counter = nextCounter()
             return SpanContext(
                 traceID: parent.traceID,
                 spanID: SpanID(rawValue: identifiers.spanID.apply(counter)),
-                isSampled: true
+                isSampled: true,
+                samplingThreshold: parent.samplingThreshold
             )
         }
         let counter = nextCounter()
@@ -86,7 +106,8 @@ public final class TraceRecorder: Sendable {
         return SpanContext(
             traceID: traceID,
             spanID: SpanID(rawValue: identifiers.spanID.apply(counter)),
-            isSampled: sampled
+            isSampled: sampled,
+            samplingThreshold: sampler.threshold
         )
     }
 
@@ -128,7 +149,8 @@ public final class TraceRecorder: Sendable {
     func end(_ span: inout ActiveSpan) {
         guard span.isRecording else { return }
         let end = MonotonicClock.nowNanoseconds()
-        let record = span.takeRecord(endMonotonicNanoseconds: end)
+        var record = span.takeRecord(endMonotonicNanoseconds: end)
+        applyLimits(to: &record)
         if record.droppedAttributeCount | record.droppedEventCount | record.truncatedValueCount != 0 {
             countLimitEffects(record)
         }
@@ -140,6 +162,10 @@ public final class TraceRecorder: Sendable {
     /// `isSampled` says whether to record it. When the parent is unsampled (or the sampler never records) the
     /// parent's own context (or an invalid one) comes back, so that children see the same decision.
     public func makeSpanContext(parent: SpanContext?) -> SpanContext {
+        if isShutdown {
+            return SpanContext(
+                traceID: parent?.traceID ?? .invalid, spanID: parent?.spanID ?? .invalid, isSampled: false)
+        }
         if let context = makeContext(parent: parent) { return context }
         return parent ?? SpanContext(traceID: .invalid, spanID: .invalid, isSampled: false)
     }
@@ -151,12 +177,20 @@ public final class TraceRecorder: Sendable {
 
     /// Hands a span finished by hand (by a bridge, or replayed) to every sink, after applying the span limits.
     public func submit(_ span: SpanRecord) {
+        guard !isShutDown.load(ordering: .relaxed) else { return }
         var record = span
         limits.enforce(on: &record)
         if record.droppedAttributeCount | record.droppedEventCount | record.truncatedValueCount != 0 {
             countLimitEffects(record)
         }
         for sink in sinks { sink.consume(record) }
+    }
+
+    /// Applies `limits` to a finished span. Not inlinable on purpose: inlined into the caller, it would copy the
+    /// whole limits value out of the recorder for every span.
+    @usableFromInline
+    func applyLimits(to record: inout SpanRecord) {
+        limits.enforce(on: &record)
     }
 
     @usableFromInline

@@ -18,19 +18,31 @@ public enum TraceSystem {
 
     /// Installs a recorder made from `configuration` for the whole process. Call it once, at start-up.
     ///
-    /// - Throws: `TraceSystemError.alreadyBootstrapped` on a second call; the first recorder stays in place.
+    /// Spans recorded before the process exits normally (returning from `main`, or `exit`) reach the sinks even
+    /// without `shutdown()`: an exit hook shuts the recorder down, waiting at most
+    /// `configuration.shutdownTimeoutAtExit`. A killed process gets no such chance: services shut down on
+    /// SIGTERM (swift-service-lifecycle's `ServiceGroup` with a `TraceRecorderService`).
+    ///
+    /// - Throws: `TraceSystemError.alreadyBootstrapped` while another recorder is installed; that one stays in
+    ///   place. (A log writer of `configuration` that never received a span creates no file.)
     @discardableResult
     public static func bootstrap(_ configuration: TraceConfiguration) throws(TraceSystemError) -> TraceRecorder {
+        if let existing = recorderFromBits(bootstrapped.load(ordering: .acquiring)) {
+            throw TraceSystemError.alreadyBootstrapped(service: existing.resource.serviceName)
+        }
         let recorder = TraceRecorder(configuration)
         try bootstrap(recorder)
         return recorder
     }
 
-    /// Installs `recorder` for the whole process. Call it once, at start-up.
+    /// Installs `recorder` for the whole process. Call it once, at start-up (again only after `shutdown()`).
     ///
-    /// - Throws: `TraceSystemError.alreadyBootstrapped` on a second call; the first recorder stays in place.
+    /// - Throws: `TraceSystemError.alreadyBootstrapped` while another recorder is installed; that one stays in
+    ///   place. `TraceSystemError.shutDown` when `recorder` was shut down already.
     public static func bootstrap(_ recorder: TraceRecorder) throws(TraceSystemError) {
-        // The process keeps the recorder for its lifetime: the retain taken here is never balanced.
+        guard !recorder.isShutdown else { throw TraceSystemError.shutDown(service: recorder.resource.serviceName) }
+        // Threads may still hold the recorder unretained after it is uninstalled (a span in flight): the retain
+        // taken here is never balanced, so every bootstrapped recorder lives as long as the process.
         let bits = UInt(bitPattern: Unmanaged.passRetained(recorder).toOpaque())
         let (exchanged, original) = bootstrapped.compareExchange(
             expected: 0,
@@ -44,6 +56,33 @@ public enum TraceSystem {
             let existing = recorderFromBits(original)
             throw TraceSystemError.alreadyBootstrapped(service: existing?.resource.serviceName ?? "")
         }
+        ExitHook.install()
+    }
+
+    /// Shuts the bootstrapped recorder down (its sinks flush and close: a log gets its last block and the
+    /// end-of-file marker) and uninstalls it; `bootstrap` may then install another. Does nothing when none is
+    /// installed.
+    ///
+    /// ```swift
+    /// try TraceSystem.bootstrap(TraceConfiguration(service: "tool", log: .file("tool.tklog")))
+    /// defer { TraceSystem.shutdown() }
+    /// ```
+    public static func shutdown() {
+        recorderFromBits(bootstrapped.load(ordering: .acquiring))?.shutdown()
+    }
+
+    /// Uninstalls `recorder` if it is the bootstrapped one (its `shutdown()` calls this).
+    static func uninstall(_ recorder: TraceRecorder) {
+        let bits = UInt(bitPattern: Unmanaged.passUnretained(recorder).toOpaque())
+        _ = bootstrapped.compareExchange(expected: bits, desired: 0, ordering: .acquiringAndReleasing)
+    }
+
+    /// The exit hook's work: shut the bootstrapped recorder down, waiting at most its configured time.
+    static func shutdownAtExit() {
+        guard let recorder = recorderFromBits(bootstrapped.load(ordering: .acquiring)),
+            let timeout = recorder.configuration.shutdownTimeoutAtExit
+        else { return }
+        ExitHook.run(within: timeout) { recorder.shutdown() }
     }
 
     /// The recorder spans in the current task go to: a `withRecorder` override, else the bootstrapped one.
@@ -112,12 +151,18 @@ public enum TraceSystem {
 public enum TraceSystemError: Error, Hashable, CustomStringConvertible {
     /// `bootstrap` was called when a recorder was already installed.
     case alreadyBootstrapped(service: String)
+    /// `bootstrap` was given a recorder that was already shut down.
+    case shutDown(service: String)
 
     public var description: String {
         switch self {
         case .alreadyBootstrapped(let service):
             return "TraceSystem.bootstrap called twice: a recorder for service '\(service)' is already installed; "
-                + "bootstrap once at start-up, and use TraceSystem.withRecorder in tests"
+                + "bootstrap once at start-up (or after TraceSystem.shutdown()), and use TraceSystem.withRecorder "
+                + "in tests"
+        case .shutDown(let service):
+            return "TraceSystem.bootstrap was given the recorder of service '\(service)' after its shutdown(); "
+                + "make a new TraceRecorder"
         }
     }
 }

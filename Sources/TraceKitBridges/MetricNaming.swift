@@ -65,9 +65,10 @@ public struct MetricNaming: Sendable {
         return MetricNaming(
             rules: [
                 "hb.requests": Rule(name: "\(prefix)_http_requests_total", labelNames: request),
+                // The buckets of the same family derived from server spans, so live and derived series agree.
                 "http.server.request.duration": Rule(
                     name: "\(prefix)_http_request_duration_seconds", labelNames: request,
-                    droppedDimensions: ["http.response.status_code"]),
+                    droppedDimensions: ["http.response.status_code"], buckets: HistogramBuckets.httpSeconds),
                 "http.server.active_requests": Rule(
                     name: "\(prefix)_http_active_requests", labelNames: ["http.request.method": "method"]),
             ], ignoredLabels: ["hb.request.errors"])

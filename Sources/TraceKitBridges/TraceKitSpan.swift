@@ -131,14 +131,17 @@ public final class TraceKitSpan: Tracing.Span {
                 traceID: spanContext.traceID,
                 spanID: spanContext.spanID,
                 parentSpanID: parentSpanID,
-                name: finished.operationName,
+                name: kind == .server
+                    ? HTTPServerSpanName.conventional(finished.operationName, attributes: finished.attributes)
+                    : finished.operationName,
                 kind: kind,
                 status: finished.status,
                 startUnixNanoseconds: startUnixNanoseconds,
                 durationNanoseconds: endUnixNanoseconds >= startUnixNanoseconds
                     ? endUnixNanoseconds - startUnixNanoseconds : 0,
                 attributes: TraceAttributes(finished.attributes),
-                events: finished.events
+                events: finished.events,
+                samplingThreshold: spanContext.samplingThreshold
             )
         )
     }

@@ -19,6 +19,8 @@ public struct TraceKitTracer: Tracer {
 
     /// The W3C Trace Context header this tracer injects and extracts.
     public static let traceparentHeader = "traceparent"
+    /// The W3C `tracestate` header; only its `ot=th:` sampling threshold is read and written.
+    public static let tracestateHeader = "tracestate"
 
     private let fixedRecorder: TraceRecorder?
 
@@ -67,8 +69,14 @@ public struct TraceKitTracer: Tracer {
         using extractor: Extract
     ) where Extract: Extractor, Extract.Carrier == Carrier {
         guard let header = extractor.extract(key: Self.traceparentHeader, from: carrier),
-            let remote = SpanContext(traceparent: header)
+            var remote = SpanContext(traceparent: header)
         else { return }
+        // The caller's head-sampling threshold, so this process counts the trace's spans as the caller did.
+        if let state = extractor.extract(key: Self.tracestateHeader, from: carrier),
+            let threshold = SamplingTraceState.threshold(in: state)
+        {
+            remote.samplingThreshold = threshold
+        }
         context.traceKitSpanContext = remote
     }
 
@@ -79,5 +87,10 @@ public struct TraceKitTracer: Tracer {
     ) where Inject: Injector, Inject.Carrier == Carrier {
         guard let spanContext = context.traceKitSpanContext, spanContext.traceID.isValid else { return }
         injector.inject(spanContext.traceparent, forKey: Self.traceparentHeader, into: &carrier)
+        if spanContext.samplingThreshold != 0 {
+            injector.inject(
+                SamplingTraceState.value(threshold: spanContext.samplingThreshold), forKey: Self.tracestateHeader,
+                into: &carrier)
+        }
     }
 }

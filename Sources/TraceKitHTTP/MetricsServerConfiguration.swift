@@ -22,8 +22,14 @@ public struct MetricsServerConfiguration: Sendable {
     public var maximumHeaderCount: Int
     /// A connection that sends nothing for this long is closed (a slow or stalled client).
     public var idleTimeout: Duration
-    /// The most connections served at once; more wait in the listen backlog.
+    /// The most connections open at once. At the cap, a new connection takes the place of the one that has waited
+    /// longest without a request being answered on it (idle, or still sending its request head), which is closed;
+    /// a connection whose request is being answered is never closed for another. Only when all of them are being
+    /// answered do newcomers wait in the listen backlog.
     public var maximumConnections: Int
+    /// Whether the registry gets the `process_*` metrics of this process (CPU, memory, descriptors, start time),
+    /// read from /proc at every scrape; see `MetricsRegistry.exposeProcessMetrics()`.
+    public var processMetrics: Bool
 
     /// Creates a configuration; every parameter has a safe default.
     public init(
@@ -33,7 +39,8 @@ public struct MetricsServerConfiguration: Sendable {
         maximumHeaderBytes: Int = 16 * 1024,
         maximumHeaderCount: Int = 100,
         idleTimeout: Duration = .seconds(30),
-        maximumConnections: Int = 256
+        maximumConnections: Int = 256,
+        processMetrics: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -42,5 +49,6 @@ public struct MetricsServerConfiguration: Sendable {
         self.maximumHeaderCount = maximumHeaderCount
         self.idleTimeout = idleTimeout
         self.maximumConnections = maximumConnections
+        self.processMetrics = processMetrics
     }
 }

@@ -10,7 +10,8 @@ extension RouterMethods {
     /// `MetricsSystem.bootstrap(TraceKitMetricsFactory(registry: registry, naming: .hummingbird(prefix: "backend")))`
     /// gives `backend_http_requests_total` and `backend_http_request_duration_seconds` by `method`, `route` (the
     /// pattern, such as `/apps/{id}`, never the raw path) and `status`; `InstrumentationSystem.bootstrap(TraceKitTracer())`
-    /// makes each request a TraceKit server span named after its route, continued from an incoming `traceparent`.
+    /// makes each request a TraceKit server span named `{method} {route}` (`GET /apps/{id}`), continued from an
+    /// incoming `traceparent`.
     ///
     /// ```swift
     /// let router = Router()

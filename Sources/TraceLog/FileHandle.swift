@@ -38,11 +38,17 @@ final class FileHandle {
         return FileHandle(path: path, descriptor: descriptor, isSeekable: type == S_IFREG || type == S_IFBLK)
     }
 
-    /// Opens or creates `path` for reading and writing (mode 0644).
-    static func openForWriting(_ path: String) throws(TraceLogError) -> FileHandle {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    /// Opens `path` for reading and writing; with `create`, creates it (mode 0644) if missing.
+    static func openForWriting(_ path: String, create: Bool) throws(TraceLogError) -> FileHandle {
+        let descriptor = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0o644)
         guard descriptor >= 0 else { throw TraceLogError.cannotOpen(path: path, errno: errno) }
         return FileHandle(path: path, descriptor: descriptor)
+    }
+
+    /// Whether something exists at `path` (following links).
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
     }
 
     func close() {

@@ -18,7 +18,13 @@ final class LogFileAppender {
     let counters: LogWriterCounters
     let onError: (@Sendable (TraceLogError) -> Void)?
     private(set) var recovery: LogRecovery
-    private var file: FileHandle
+    /// `nil` only when opening failed after a rotation (reported; the next write tries again).
+    private var file: FileHandle?
+    /// Whether an existing file's torn tail (or end-of-file marker) was cut off; deferred to the first write, so
+    /// a writer that never writes leaves an existing log as it was.
+    private var isPreparedForWriting = false
+    /// Whether this writer created the file (then an unused writer removes it again).
+    private var createdFile = false
     private var fileOffset: Int64
     private var fileOpenedAtNanoseconds: UInt64
     private var fileSequence: UInt64 = 0
@@ -49,24 +55,61 @@ final class LogFileAppender {
         self.identifierSource = identifierSource
         self.compressor = try BlockCompressor(level: Int32(max(0, min(9, options.compressionLevel))))
         self.encoder = BlockEncoder(identifiers: options.identifiers.map(IdentifierKeys.init))
-        let (file, recovery) = try Self.openForAppend(path)
-        self.file = file
-        self.recovery = recovery
+        if FileHandle.exists(path) {
+            let file = try FileHandle.openForWriting(path, create: false)
+            self.file = file
+            self.recovery = try LogRecovery.scan(file)
+        } else {
+            // Created now, so that a follower can open the path at once; `abandon()` removes it again if the
+            // writer is released unused.
+            self.file = try FileHandle.openForWriting(path, create: true)
+            self.createdFile = true
+            self.isPreparedForWriting = true
+            self.recovery = LogRecovery(existingBytes: 0, resumeOffset: 0, discardedBytes: 0, damagedRegions: [])
+        }
         self.fileOffset = recovery.resumeOffset
         self.fileOpenedAtNanoseconds = Self.monotonicNow()
     }
 
     /// Opens (or creates) `path`, keeps its complete blocks and cuts off a torn tail.
     private static func openForAppend(_ path: String) throws(TraceLogError) -> (FileHandle, LogRecovery) {
-        let file = try FileHandle.openForWriting(path)
+        let file = try FileHandle.openForWriting(path, create: true)
         let recovery = try LogRecovery.scan(file)
-        if recovery.resumeOffset < recovery.existingBytes {
-            let code = file.truncate(to: recovery.resumeOffset)
-            guard code == 0 else {
-                throw TraceLogError.writeFailed(path: path, offset: recovery.resumeOffset, errno: code)
-            }
-        }
+        try cutTornTail(of: file, recovery)
         return (file, recovery)
+    }
+
+    private static func cutTornTail(of file: FileHandle, _ recovery: LogRecovery) throws(TraceLogError) {
+        guard recovery.resumeOffset < recovery.existingBytes else { return }
+        let code = file.truncate(to: recovery.resumeOffset)
+        guard code == 0 else {
+            throw TraceLogError.writeFailed(path: file.path, offset: recovery.resumeOffset, errno: code)
+        }
+    }
+
+    /// Creates the file (or cuts an existing one's torn tail) now, if that has not happened yet.
+    func prepareFile() {
+        if !isPreparedForWriting { _ = fileForWriting() }
+    }
+
+    /// The file, created or with its torn tail cut off on first use; `nil` (reported) when that fails.
+    private func fileForWriting() -> FileHandle? {
+        if isPreparedForWriting, let file { return file }
+        do throws(TraceLogError) {
+            let file: FileHandle
+            if let opened = self.file {
+                file = opened
+            } else {
+                file = try FileHandle.openForWriting(path, create: true)
+            }
+            self.file = file
+            try Self.cutTornTail(of: file, recovery)
+            isPreparedForWriting = true
+            return file
+        } catch {
+            report(error)
+            return nil
+        }
     }
 
     static func monotonicNow() -> UInt64 {
@@ -105,10 +148,18 @@ final class LogFileAppender {
         sealBlock()
         startBlockIfEmpty()
         if encoder.append(span) { return }
+        // Larger than a block: only a span that skipped the recorder's limits (handed to the writer directly) can
+        // be. Shorten it to what the limits allow at most, which always fits, rather than lose it.
+        var shortened = span
+        Self.largestLimits.apply(to: &shortened)
+        if encoder.append(shortened) { return }
         counters.spansTooLarge.add(1, ordering: .relaxed)
         unrecordedDrops[DroppedSpans.Reason.tooLarge.code, default: 0] += 1
         report(.spanTooLarge(bytes: BlockEncoder.soloSize(span, identifiers: encoder.identifiers)))
     }
+
+    /// The limits a span too large for a block is shortened to.
+    static let largestLimits = SpanLimits(maxSpanBytes: SpanLimits.largestSpanBytes)
 
     /// Counts spans dropped before they reached the writer thread; they are written as a drop notice.
     func noteDropped(_ count: UInt64, reason: DroppedSpans.Reason) {
@@ -175,16 +226,17 @@ final class LogFileAppender {
             report(error)
             return
         }
-        let code = file.write(block, at: fileOffset)
+        let file = fileForWriting()
+        let code = file?.write(block, at: fileOffset) ?? -1
         guard code == 0 else {
             // Cut off whatever part of the block reached the file, so the next block follows the last good one.
-            _ = file.truncate(to: fileOffset)
+            _ = file?.truncate(to: fileOffset)
             counters.writeErrors.add(1, ordering: .relaxed)
             counters.spansLost.add(spanCount, ordering: .relaxed)
             unrecordedDrops[DroppedSpans.Reason.writeFailed.code, default: 0] += spanCount
             needsFileHeader = needsFileHeader || blockHasFileHeader
             blockHasFileHeader = false
-            report(.writeFailed(path: path, offset: fileOffset, errno: code))
+            if code > 0 { report(.writeFailed(path: path, offset: fileOffset, errno: code)) }
             return
         }
         fileOffset += Int64(block.count)
@@ -202,6 +254,7 @@ final class LogFileAppender {
     }
 
     private func sync() {
+        guard let file, isPreparedForWriting else { return }
         let code = file.sync()
         if code != 0 { report(.syncFailed(path: path, errno: code)) }
     }
@@ -213,6 +266,7 @@ final class LogFileAppender {
 
     /// Writes the end-of-file marker (then the file is a complete BGZF file).
     private func writeEndOfFileMarker() {
+        guard let file = fileForWriting() else { return }
         let code = file.write(LogFormat.endOfFileMarker, at: fileOffset)
         if code == 0 {
             fileOffset += Int64(LogFormat.endOfFileMarker.count)
@@ -222,13 +276,26 @@ final class LogFileAppender {
         }
     }
 
-    /// Seals, writes the end-of-file marker, syncs and closes the file.
+    /// Seals, writes the end-of-file marker, syncs and closes the file. A log that holds no block yet gets one
+    /// with the file header, so even a log of no spans is a valid log that names its service.
     func close() {
         // No rotation now: it would leave a new file holding nothing but an end-of-file marker.
         isRotating = true
+        if fileOffset == 0 { startBlockIfEmpty() }
         sealBlock()
         writeEndOfFileMarker()
         syncForFlush()
+        file?.close()
+    }
+
+    /// Closes the file without writing anything: for a writer that never received a span and was released
+    /// without `shutdown()` (the configuration of a failed bootstrap). An existing log stays as it was; a file
+    /// this writer created (still empty) is removed.
+    func abandon() {
+        guard let file else { return }
+        if createdFile, fileOffset == 0, let identity = file.identity, FileHandle.identity(ofPath: path) == identity {
+            unlink(path)
+        }
         file.close()
     }
 
@@ -256,8 +323,9 @@ final class LogFileAppender {
         }
         do {
             let (file, _) = try Self.openForAppend(path)
-            self.file.close()
+            self.file?.close()
             self.file = file
+            isPreparedForWriting = true
             fileOffset = 0
         } catch {
             report(error)

@@ -24,7 +24,7 @@ import TraceSync
 /// // ... spans are written as they finish ...
 /// writer.shutdown()   // seals the last block and writes the BGZF end-of-file marker
 /// ```
-public final class LogWriter: SpanSink {
+public final class LogWriter: SpanDropReporting {
     /// The live file's path.
     public let path: String
     /// What opening the file found: kept bytes and a cut-off torn tail.
@@ -36,11 +36,14 @@ public final class LogWriter: SpanSink {
 
     /// Opens (or creates) the log at `path` for appending and starts the writer thread.
     ///
-    /// An existing file keeps every complete block; a torn tail is cut off and reported in `recovery`.
+    /// An existing file keeps every complete block; a torn tail is cut off (at the first write) and reported in
+    /// `recovery`. A writer released without `shutdown()` that never received a span (the configuration of a
+    /// failed bootstrap, say) leaves an existing file untouched and removes a file it created.
     /// `onError` is called on the writer thread for every failure (also available as `lastError`); it must not
     /// call `flush()` or `shutdown()` on this writer (they wait for that very thread).
     ///
-    /// - Throws: `TraceLogError.cannotOpen` if the file cannot be opened or created.
+    /// - Throws: `TraceLogError.cannotOpen` if the file cannot be opened or created; `TraceLogError.notATraceLog`
+    ///   if the file holds something else.
     public init(
         path: String,
         resource: Resource,
@@ -64,7 +67,9 @@ public final class LogWriter: SpanSink {
     }
 
     deinit {
-        shutdown()
+        // Released without `shutdown()`: write what was handed over; a writer that never got a span (the
+        // configuration of a failed bootstrap, say) leaves no file behind and an existing log untouched.
+        stopThread(abandonIfUnused: true)
     }
 
     /// Hands the span to the writer thread. Never does I/O; waits only with the `.blockCaller` policy when full.
@@ -77,9 +82,14 @@ public final class LogWriter: SpanSink {
         queue.flush()
     }
 
-    /// Flushes, writes the BGZF end-of-file marker, closes the file and stops the thread. Later spans are dropped.
+    /// Flushes, writes the BGZF end-of-file marker, closes the file and stops the thread. Later spans are dropped
+    /// (counted). A writer that got no span still leaves a valid log: one block with the file header.
     public func shutdown() {
-        queue.close()
+        stopThread(abandonIfUnused: false)
+    }
+
+    private func stopThread(abandonIfUnused: Bool) {
+        queue.close(abandonIfUnused: abandonIfUnused)
         let handle = thread.withLock { handle -> pthread_t? in
             defer { handle = nil }
             return handle
@@ -89,6 +99,17 @@ public final class LogWriter: SpanSink {
 
     /// Counts of spans written, dropped and lost so far.
     public var statistics: LogWriterStatistics { counters.snapshot }
+
+    /// Spans lost so far by reason: `buffer_full` (the hand-over buffer was full, or the writer closed),
+    /// `write_failed` (a block could not be written, e.g. disk full), `too_large` (larger than a block even when
+    /// shortened: not expected).
+    public var droppedSpanCounts: [String: UInt64] {
+        let statistics = counters.snapshot
+        return [
+            "buffer_full": statistics.spansDropped, "write_failed": statistics.spansLost,
+            "too_large": statistics.spansTooLarge,
+        ]
+    }
 
     /// The most recent failure, or `nil` if there was none.
     public var lastError: TraceLogError? { counters.lastError.withLock { $0 } }
@@ -130,8 +151,15 @@ private final class WriterThreadContext: @unchecked Sendable {
         while true {
             let work = queue.take(into: &batch, deadlineNanoseconds: appender.nextDeadline)
             appender.noteDropped(work.dropped, reason: .bufferFull)
+            // The file appears with the first span (not only with the first block), so a follower finds it.
+            if !batch.isEmpty { appender.prepareFile() }
             for span in batch { appender.add(span) }
             batch.removeAll(keepingCapacity: true)
+            if work.abandon {
+                appender.abandon()
+                queue.markFinished()
+                return
+            }
             if work.close {
                 // Spans handed over after the close request were counted as dropped by the queue.
                 appender.close()

@@ -26,8 +26,13 @@ public struct LogWriterOptions: Sendable {
     public enum OverflowPolicy: Hashable, Sendable {
         /// Drop the new span, count it, and write a drop notice into the log.
         case dropNewest
-        /// Wait until the writer thread has taken spans from the buffer.
+        /// Wait until the writer thread has taken spans from the buffer, however long that takes.
         case blockCaller
+        /// Wait for the writer thread to take spans from the buffer, but at most this long. A writer that takes
+        /// none in that time is stalled (a hung disk, say): the span is dropped, and so are later ones, at once,
+        /// until the writer takes spans again. So a caller that outruns a working writer is slowed to its pace
+        /// and loses nothing, and a stalled writer costs each caller at most one wait.
+        case blockCallerUpTo(Duration)
     }
 
     /// When to start a new file. The full file is renamed to `<stem>.<000001>.<ext>` (numbers increase),
@@ -55,10 +60,13 @@ public struct LogWriterOptions: Sendable {
     public var flushInterval: Duration = .seconds(1)
     /// When to `fsync` (default `.onFlush`).
     public var syncPolicy: SyncPolicy = .onFlush
-    /// How many spans the hand-over buffer holds (default 16384).
+    /// How many spans the hand-over buffer holds (default 16384: about 5 MB when full of spans with two
+    /// attributes; with the writer draining it, a burst of about 50,000 spans from one thread at full speed
+    /// passes without slowing the caller. `Docs/Tracing.md` has the measurements).
     public var bufferCapacity: Int = 16384
-    /// What to do when it is full (default `.dropNewest`).
-    public var overflowPolicy: OverflowPolicy = .dropNewest
+    /// What to do when it is full (default `.blockCallerUpTo(.milliseconds(100))`: a caller that outruns the
+    /// writer waits for it and loses nothing; a writer stalled for 100 ms makes spans drop, counted).
+    public var overflowPolicy: OverflowPolicy = .blockCallerUpTo(.milliseconds(100))
     /// When to rotate (default never).
     public var rotation: Rotation = .none
     /// zlib level, 1 (fast) to 9 (small); default 6.
@@ -67,6 +75,7 @@ public struct LogWriterOptions: Sendable {
     /// When `nil`, the writer adopts the scheme of the bootstrapped recorder if this writer is one of its sinks.
     public var identifiers: TraceRecorder.IdentifierScheme?
 
-    /// The defaults: 1 s flush interval, fsync on flush, 16384 spans, drop newest, no rotation, level 6.
+    /// The defaults: 1 s flush interval, fsync on flush, 16384 spans, wait up to 100 ms for room, no rotation,
+    /// level 6.
     public init() {}
 }

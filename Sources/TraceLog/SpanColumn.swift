@@ -19,7 +19,9 @@ enum SpanColumn {
     static let bits = 9
     /// Everything rare: doubles, arrays, events, limit counts.
     static let extra = 10
-    static let fixedCount = 11
+    /// The trace's sampling threshold, per span, as a delta from the previous span's (absent: all 0).
+    static let samplingThreshold = 11
+    static let fixedCount = 12
     /// Columns from here on belong to one attribute key: `16 + 2 * key` its string values, `17 + 2 * key` its
     /// integer values, where `key` is the key's index in the block's string table.
     static let firstKeyed: UInt64 = 16

@@ -146,7 +146,7 @@ extension BlockDecoder {
                 }
                 keyedColumnByID[id] = keyed.count
                 keyed.append(reader)
-            }  // Ids 11-15 are reserved: a newer writer's column, skipped.
+            }  // Ids 12-15 are reserved: a newer writer's column, skipped.
             offset += length
         }
         keyed.append(empty)  // Slots whose key has no column read from this one and fail if they need a value.
@@ -183,6 +183,9 @@ extension BlockDecoder {
         var gapColumn = fixed[SpanColumn.gapClass]
         var durationColumn = fixed[SpanColumn.durationClass]
         var extraColumn = fixed[SpanColumn.extra]
+        var thresholdColumn = fixed[SpanColumn.samplingThreshold]
+        let readsThresholds = seenFixed[SpanColumn.samplingThreshold]
+        var threshold: UInt64 = 0
         for shape in shapes {
             for slot in shape.slots.indices { shape.slots[slot].isWanted = sink.wants(shape.slots[slot].key) }
             shape.readPositions = shape.slots.indices.filter { position in
@@ -292,9 +295,16 @@ extension BlockDecoder {
                     UInt32(truncatingIfNeeded: try extraColumn.readVarint())
                 )
             }
+            if readsThresholds {
+                threshold = try thresholdColumn.readDelta(from: threshold)
+                guard threshold < Sampler.maxThreshold else {
+                    throw PayloadError(
+                        position: thresholdColumn.position, reason: "sampling threshold \(threshold) out of range")
+                }
+            }
             sink.endSpan(
                 traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, start: start, end: end,
-                shapeIndex: shapeNumber, events: events, limitCounts: limitCounts)
+                shapeIndex: shapeNumber, events: events, limitCounts: limitCounts, samplingThreshold: threshold)
         }
     }
 
@@ -352,7 +362,7 @@ extension BlockDecoder {
         mutating func append(_ value: AttributeValue, key: String)
         mutating func endSpan(
             traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shapeIndex: Int,
-            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32))
+            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32), samplingThreshold: UInt64)
     }
 
     /// Builds a `SpanRecord` per span: one exact-size attribute array, adopted without a copy.
@@ -383,7 +393,7 @@ extension BlockDecoder {
         @inline(__always)
         mutating func endSpan(
             traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shapeIndex: Int,
-            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
+            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32), samplingThreshold: UInt64
         ) {
             let shape = shapes[shapeIndex]
             var attributes: [(String, AttributeValue)] = []
@@ -402,7 +412,7 @@ extension BlockDecoder {
                         durationNanoseconds: end &- start,
                         attributes: TraceAttributes(adoptingDistinctPairs: attributes), events: events,
                         droppedAttributeCount: limitCounts.0, droppedEventCount: limitCounts.1,
-                        truncatedValueCount: limitCounts.2)))
+                        truncatedValueCount: limitCounts.2, samplingThreshold: samplingThreshold)))
         }
     }
 
@@ -423,6 +433,8 @@ extension BlockDecoder {
         private var valueStarts = ColumnBuilder<Int32>()
         private var values: [AttributeValue] = []
         private var extras: [Int: SpanBatch.Extra] = [:]
+        /// Per span, from the first span with a sampling threshold on (empty while every one is 0).
+        private var thresholds: [UInt64] = []
         /// Where the current span's values start.
         private var valueStart = 0
         /// How many spans the columns hold so far (fewer than sized for when the record is damaged).
@@ -442,6 +454,7 @@ extension BlockDecoder {
             }
             // Sized up front and filled by index: appending to arrays cost more than decoding the fields.
             written = 0
+            thresholds = []
             traceIDs.allocate(spanCount)
             spanIDs.allocate(spanCount)
             parentSpanIDs.allocate(spanCount)
@@ -468,10 +481,14 @@ extension BlockDecoder {
         @inline(__always)
         mutating func endSpan(
             traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, start: UInt64, end: UInt64, shapeIndex: Int,
-            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32)
+            events: [SpanRecord.Event], limitCounts: (UInt32, UInt32, UInt32), samplingThreshold: UInt64
         ) {
             // The decoder ends at most `spanCount` spans, the size of every column.
             let index = written
+            if samplingThreshold != 0 || !thresholds.isEmpty {
+                if thresholds.isEmpty { thresholds = Array(repeating: 0, count: index) }
+                thresholds.append(samplingThreshold)
+            }
             traceIDs[index] = traceID
             spanIDs[index] = spanID
             parentSpanIDs[index] = parentSpanID
@@ -494,7 +511,7 @@ extension BlockDecoder {
                 startUnixNanoseconds: starts.finish(count: written),
                 durationNanoseconds: durations.finish(count: written),
                 shapeIndexes: shapeIndexes.finish(count: written), valueStarts: valueStarts.finish(count: written),
-                values: values, extras: extras)
+                values: values, extras: extras, samplingThresholds: thresholds)
         }
     }
 

@@ -32,6 +32,9 @@ struct SpanColumnsEncoder {
     private var pending = ChildExtents()
     private var previousCounter: UInt64 = 0
     private var previousEnd: UInt64 = 0
+    /// The last span's sampling threshold; the column starts with the first span whose threshold is not 0.
+    private var previousThreshold: UInt64 = 0
+    private var writesThresholds = false
     private(set) var count = 0
     /// Spans of this block whose times were coded against their children's.
     private(set) var parentsCodedAgainstChildren = 0
@@ -84,6 +87,8 @@ struct SpanColumnsEncoder {
         for event in span.events {
             bound += InternedStrings.bound(event.name) + Size.perEvent + Self.attributesBound(event.attributes)
         }
+        // A first non-zero threshold writes a zero for every span before it.
+        if span.samplingThreshold != 0 || writesThresholds { bound += Size.varint + (writesThresholds ? 0 : count) }
         return bound + Size.slack
     }
 
@@ -191,6 +196,15 @@ struct SpanColumnsEncoder {
             columns[SpanColumn.extra].appendVarint(UInt64(span.droppedAttributeCount))
             columns[SpanColumn.extra].appendVarint(UInt64(span.droppedEventCount))
             columns[SpanColumn.extra].appendVarint(UInt64(span.truncatedValueCount))
+        }
+        if span.samplingThreshold != 0 || writesThresholds {
+            if !writesThresholds {
+                // The column holds a value per span: the spans before this one had threshold 0 (delta 0).
+                for _ in 0..<count { columns[SpanColumn.samplingThreshold].appendByte(0) }
+                writesThresholds = true
+            }
+            columns[SpanColumn.samplingThreshold].appendDelta(span.samplingThreshold, from: previousThreshold)
+            previousThreshold = span.samplingThreshold
         }
         count += 1
     }
@@ -434,6 +448,8 @@ struct SpanColumnsEncoder {
         pending.removeAll()
         previousCounter = 0
         previousEnd = 0
+        previousThreshold = 0
+        writesThresholds = false
         count = 0
         parentsCodedAgainstChildren = 0
         attributeSlots = 0

@@ -27,6 +27,11 @@ final class WriterQueue: @unchecked Sendable {
     @exclusivity(unchecked) private var requestedFlushes: UInt64 = 0
     @exclusivity(unchecked) private var completedFlushes: UInt64 = 0
     @exclusivity(unchecked) private var closeRequested = false
+    @exclusivity(unchecked) private var abandonRequested = false
+    /// Set when a `.blockCallerUpTo` wait ran out with no room made; cleared when the writer takes spans.
+    @exclusivity(unchecked) private var writerStalled = false
+    /// Whether a span was ever handed over (or dropped at the door): a writer that got none may be abandoned.
+    @exclusivity(unchecked) private(set) var receivedSpans = false
     @exclusivity(unchecked) private var finished = false
 
     init(capacity: Int, overflowPolicy: LogWriterOptions.OverflowPolicy) {
@@ -40,13 +45,10 @@ final class WriterQueue: @unchecked Sendable {
     func push(_ span: SpanRecord) -> Bool {
         signals.lock()
         defer { signals.unlock() }
-        while spans.count >= capacity {
-            if closeRequested || overflowPolicy == .dropNewest {
-                droppedSinceTaken += 1
-                return false
-            }
-            signals.signalWork()
-            signals.waitForProgress()
+        receivedSpans = true
+        if spans.count >= capacity, !waitForRoom() {
+            droppedSinceTaken += 1
+            return false
         }
         if closeRequested {
             droppedSinceTaken += 1
@@ -55,6 +57,42 @@ final class WriterQueue: @unchecked Sendable {
         spans.append(span)
         if spans.count == wakeThreshold { signals.signalWork() }
         return true
+    }
+
+    /// With the buffer full, waits for room as the policy allows (lock held); `false` when the span must be dropped.
+    private func waitForRoom() -> Bool {
+        switch overflowPolicy {
+        case .dropNewest:
+            return false
+        case .blockCaller:
+            while spans.count >= capacity && !closeRequested {
+                signals.signalWork()
+                signals.waitForProgress()
+            }
+        case .blockCallerUpTo(let timeout):
+            guard !writerStalled else { return false }
+            let deadline = Self.monotonicNow() &+ Self.nanoseconds(timeout)
+            while spans.count >= capacity && !closeRequested {
+                signals.signalWork()
+                if !signals.waitForProgress(untilMonotonicNanoseconds: deadline), spans.count >= capacity {
+                    writerStalled = true
+                    return false
+                }
+            }
+        }
+        return !closeRequested
+    }
+
+    static func monotonicNow() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0 else { return 0 }
+        return UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
     }
 
     /// Asks the writer to seal and write everything handed over so far; waits until it has.
@@ -68,10 +106,12 @@ final class WriterQueue: @unchecked Sendable {
         while completedFlushes < target && !finished { signals.waitForProgress() }
     }
 
-    /// Asks the writer to finish; waits until it has written the end-of-file marker and closed the file.
-    func close() {
+    /// Asks the writer to finish; waits until it has written the end-of-file marker and closed the file. With
+    /// `abandonIfUnused`, a writer that never received a span closes without writing anything.
+    func close(abandonIfUnused: Bool = false) {
         signals.lock()
         defer { signals.unlock() }
+        if !closeRequested { abandonRequested = abandonIfUnused && !receivedSpans }
         closeRequested = true
         signals.signalWork()
         while !finished { signals.waitForProgress() }
@@ -81,6 +121,8 @@ final class WriterQueue: @unchecked Sendable {
     struct Work {
         var flushTarget: UInt64
         var close: Bool
+        /// Close without writing: nothing was ever handed over and nobody asked for a shutdown.
+        var abandon: Bool
         var dropped: UInt64
     }
 
@@ -93,7 +135,9 @@ final class WriterQueue: @unchecked Sendable {
             signals.waitForWork(untilMonotonicNanoseconds: deadlineNanoseconds)
         }
         swap(&spans, &batch)
-        let work = Work(flushTarget: requestedFlushes, close: closeRequested, dropped: droppedSinceTaken)
+        writerStalled = false
+        let work = Work(
+            flushTarget: requestedFlushes, close: closeRequested, abandon: abandonRequested, dropped: droppedSinceTaken)
         droppedSinceTaken = 0
         signals.broadcastProgress()
         return work
@@ -121,6 +165,13 @@ final class WriterQueue: @unchecked Sendable {
         signals.lock()
         defer { signals.unlock() }
         return finished
+    }
+
+    /// Whether a `.blockCallerUpTo` wait ran out and spans are dropped at once until the writer takes spans.
+    var isWriterStalled: Bool {
+        signals.lock()
+        defer { signals.unlock() }
+        return writerStalled
     }
 
     /// Spans waiting for the writer thread.

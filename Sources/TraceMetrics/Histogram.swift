@@ -111,6 +111,20 @@ public final class Histogram: @unchecked Sendable {
         offerExemplar(bucket: index, nanoseconds: nanoseconds, exemplar: exemplar)
     }
 
+    /// Records `count` observations of one duration in nanoseconds, as `observe(nanoseconds:exemplar:)` does
+    /// once: for a head-sampled span that stands for several (its adjusted count).
+    ///
+    /// ```swift
+    /// latency.observe(nanoseconds: span.durationNanoseconds, count: 10, exemplar: nil)   // sampled at 10%
+    /// ```
+    public func observe(nanoseconds: UInt64, count: Int, exemplar: @autoclosure () -> Exemplar?) {
+        guard count > 0 else { return }
+        let index = bucketIndex(nanoseconds: nanoseconds)
+        counts[index].wrappingAdd(count, ordering: .relaxed)
+        sumNanoseconds.wrappingAdd(nanoseconds &* UInt64(count), ordering: .relaxed)
+        offerExemplar(bucket: index, nanoseconds: nanoseconds, exemplar: exemplar)
+    }
+
     /// The number of buckets, `+Inf` included.
     package var bucketCount: Int { boundCount + 1 }
 

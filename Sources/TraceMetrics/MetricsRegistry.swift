@@ -79,12 +79,14 @@ public final class MetricsRegistry: Sendable {
     }
 
     /// Registers a family, or returns the one already registered under the same name if it is compatible.
+    /// `clock`, when given, stamps the `_created` of this family's series instead of the registry's clock.
     func register<Series: AnyObject & Sendable>(
-        _ requested: FamilyDescriptor, seriesLimit: Int?, makeSeries: @escaping @Sendable () -> Series,
+        _ requested: FamilyDescriptor, seriesLimit: Int?, clock familyClock: MetricsClock? = nil,
+        makeSeries: @escaping @Sendable () -> Series,
         record: (MetricFamily<Series>, FamilyDescriptor) -> RegisteredFamily
     ) throws(MetricsRegistryError) -> MetricFamily<Series> {
         let limit = seriesLimit ?? defaultSeriesLimit
-        let clock = self.clock
+        let clock = familyClock ?? self.clock
         return try state.withLock { (state: inout State) throws(MetricsRegistryError) -> MetricFamily<Series> in
             if let existing = state.byName[requested.name] {
                 try existing.descriptor.checkCompatible(with: requested)

@@ -67,6 +67,15 @@ package final class HandOverSignals: @unchecked Sendable {
     /// Sleeps until progress is broadcast; the lock is released while asleep (lock held).
     package func waitForProgress() { pthread_cond_wait(progress, mutex) }
 
+    /// Sleeps until progress is broadcast or CLOCK_MONOTONIC reaches `deadlineNanoseconds`; `false` on the
+    /// deadline (lock held).
+    @discardableResult
+    package func waitForProgress(untilMonotonicNanoseconds deadlineNanoseconds: UInt64) -> Bool {
+        var deadline = timespec(
+            tv_sec: Int(deadlineNanoseconds / 1_000_000_000), tv_nsec: Int(deadlineNanoseconds % 1_000_000_000))
+        return pthread_cond_timedwait(progress, mutex, &deadline) != ETIMEDOUT
+    }
+
     /// The worker sleeps until signalled or CLOCK_MONOTONIC reaches `deadlineNanoseconds`; `false` on the
     /// deadline (lock held).
     @discardableResult

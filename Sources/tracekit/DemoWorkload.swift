@@ -18,17 +18,31 @@ struct UpstreamError: Error, CustomStringConvertible {
 /// One user interaction, traced through every layer it touches. Sleeps stand in for real work, so the
 /// durations in the log look like a service's: a cache hit takes microseconds, an LLM call tens of ms.
 ///
-/// The shapes (seeded, so every run is alike):
+/// The shapes (seeded by the run's seed and the trace index, so runs with the same seed are alike):
 /// - UI generation: `tool_execution` > `POST /api/ui/generate` (server) > `ui_generation` > `cache_lookup`,
 ///   `llm_call` on a miss, then `open`/`write`/`close` syscalls to store the result;
 /// - chat: `tool_execution` > `POST /api/chat` (server) > `chat` > `llm_call`;
 /// - app listing: `GET /api/apps` (server) > `open`/`read`/`close` syscalls, some refused by the permission check.
 struct DemoWorkload {
-    /// The trace's index; seeds its random choices.
+    /// The trace's index; seeds its random choices together with `seed`.
     let index: Int
+    /// The run's seed (`tracekit demo --seed`); 0 gives the workload of versions without the option.
+    var seed: UInt64 = 0
+    /// A planted slowdown of one span name's simulated work (`tracekit demo --slow`), if any.
+    var slowdown: DemoSlowdown?
+
+    /// The spans whose duration is simulated work (a sleep) that `--slow` can stretch.
+    static let simulatedWorkNames = ["cache_lookup", "llm_call", "render_spec"]
+
+    /// The state a trace's generator starts from. Multiplying the run's seed by an odd constant maps distinct
+    /// seeds to distinct, far apart offsets, so every random choice of every trace changes with the seed; seed 0
+    /// keeps the states (and so the workloads) of earlier versions.
+    static func generatorSeed(runSeed: UInt64, index: Int) -> UInt64 {
+        0xA6E7_05 &+ UInt64(index) &* 0x9E37_79B9 &+ runSeed &* 0xD1B5_4A32_D192_ED03
+    }
 
     func run() async {
-        var random = DemoRandom(seed: 0xA6E7_05 &+ UInt64(index) &* 0x9E37_79B9)
+        var random = DemoRandom(seed: Self.generatorSeed(runSeed: seed, index: index))
         let pid = 1000 + Int32(index % 8)
         let pick = Double.random(in: 0..<1, using: &random)
         if pick < 0.45 {
@@ -119,14 +133,14 @@ struct DemoWorkload {
     private func generate(_ plan: GenerationPlan, _ pid: Int32) async throws {
         try await traceOperation("ui_generation", ["action": "generate", "message": "make a todo app"]) {
             let cached = await traceOperation("cache_lookup", ["cache.name": "ui_spec"]) { span in
-                try? await Task.sleep(for: .microseconds(50))
+                try? await work("cache_lookup", .microseconds(50))
                 span.setAttribute("cache.hit", .bool(plan.cacheHit))
                 return plan.cacheHit
             }
             if !cached {
                 try await llmCall(model: plan.model, time: plan.llmTime, fails: plan.llmFails)
             }
-            try await traceOperation("render_spec") { try await Task.sleep(for: plan.renderTime) }
+            try await traceOperation("render_spec") { try await work("render_spec", plan.renderTime) }
             try storeSpec(pid, denied: plan.storeDenied)
         }
     }
@@ -140,9 +154,14 @@ struct DemoWorkload {
 
     private func llmCall(model: String, time: Duration, fails: Bool) async throws {
         try await traceOperation("llm_call", ["model": .string(model)], kind: .client) {
-            try await Task.sleep(for: time)
+            try await work("llm_call", time)
             if fails { throw UpstreamError() }
         }
+    }
+
+    /// Sleeps for the simulated work of span `name`, stretched by a planted slowdown of that name.
+    private func work(_ name: String, _ duration: Duration) async throws {
+        try await Task.sleep(for: slowdown?.stretch(duration, of: name) ?? duration)
     }
 
     // MARK: Kernel layer

@@ -3,16 +3,21 @@
 import ArgumentParser
 import TraceAnalysis
 
-/// `tracekit diff BASE NEW [--threshold PERCENT]`: exit 1 on a significant slowdown beyond the threshold.
+extension MultipleComparisonCorrection: ExpressibleByArgument {}
+
+/// `tracekit diff BASE NEW [--threshold PERCENT] [--min-change DURATION] [--alpha A] [--correction holm|bh|none]`:
+/// exit 1 on a significant slowdown beyond both thresholds.
 struct DiffCommand: TracekitSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare span latencies of two logs per name; exit 1 on a significant slowdown.",
         discussion: """
             For each span name: the medians, their relative change, the 95% confidence interval of the shift \
-            (Hodges-Lehmann) and the p-value of a two-sided Mann-Whitney U test, as benchstat does. A name is \
-            "slower" when p < alpha and the median grew by at least --threshold percent; any such name makes \
-            the exit status 1 (for CI). Names with fewer than 5 samples on a side are "insufficient".
+            (Hodges-Lehmann) and the p-value of a two-sided Mann-Whitney U test, as benchstat does, and that \
+            p-value adjusted for the number of names compared (Holm's method by default, so the chance of any \
+            false alarm in one diff stays below alpha). A name is "slower" when its adjusted p < alpha and its \
+            median grew by at least --threshold percent and by at least --min-change; any such name makes the \
+            exit status 1 (for CI). Names with fewer than 5 samples on a side are "insufficient".
             """
     )
 
@@ -25,8 +30,21 @@ struct DiffCommand: TracekitSubcommand {
     @Option(help: "The smallest change of the median, in percent, that counts as a slowdown.")
     var threshold: Double = 5
 
-    @Option(help: "The significance level of the Mann-Whitney test.")
+    @Option(
+        name: .customLong("min-change"),
+        help: """
+            The smallest change of the median, as a duration (500ns, 5us, 2ms, 1s, 0), that counts as a slowdown; \
+            both this and --threshold must be reached.
+            """)
+    var minimumChange = DurationArgument(nanoseconds: LatencyDiffOptions.defaultMinimumChangeNanoseconds)
+
+    @Option(help: "The significance level, compared with the adjusted p-values.")
     var alpha: Double = 0.05
+
+    @Option(
+        help:
+            "How p-values are adjusted for the number of names: holm (family-wise), bh (false discovery rate) or none.")
+    var correction: MultipleComparisonCorrection = .holm
 
     @OptionGroup var progressOption: ProgressOption
 
@@ -43,16 +61,19 @@ struct DiffCommand: TracekitSubcommand {
         LogInput.warnAboutDamage(baseFiles + newFiles)
         var options = LatencyDiffOptions()
         options.thresholdPercent = threshold
+        options.minimumChangeNanoseconds = minimumChange.nanoseconds
         options.alpha = alpha
+        options.correction = correction
         let report = LatencyDiffReport(baseline: baseline, candidate: candidate, options: options)
         StandardOutput.write(report.renderText())
         let slowdowns = report.slowdowns.map(\.name)
+        let rule =
+            "\(Self.percent(threshold)) and \(DurationText.format(nanoseconds: minimumChange.nanoseconds)) or more"
         if slowdowns.isEmpty {
-            StandardOutput.write("no significant slowdown of \(Self.percent(threshold)) or more\n")
+            StandardOutput.write("no significant slowdown of \(rule)\n")
             return ExitStatus.success
         }
-        StandardOutput.write(
-            "significant slowdown of \(Self.percent(threshold)) or more: \(slowdowns.joined(separator: ", "))\n")
+        StandardOutput.write("significant slowdown of \(rule): \(slowdowns.joined(separator: ", "))\n")
         return ExitStatus.findings
     }
 

@@ -21,11 +21,12 @@ struct Tracekit: AsyncParsableCommand {
 
             EXIT CODES
               0   success (verify: every block intact; diff: no significant slowdown)
-              1   verify: damage found; diff: a significant slowdown beyond the
-                  threshold; the other reading commands: a log among several was
+              1   verify: damage found; diff: a significant slowdown beyond both
+                  thresholds; the other reading commands: a log among several was
                   skipped (unreadable, or not a TraceKit log) and left out
               2   nothing could be read, an output cannot be written, --trace is
-                  unknown; verify and diff: any input unreadable or not a log
+                  unknown; verify and diff: any input unreadable or not a log;
+                  serve: also a port that cannot be bound
               64  bad command line (unknown command or flag, missing or malformed
                   argument)
             """,

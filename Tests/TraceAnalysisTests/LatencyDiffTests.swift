@@ -135,10 +135,95 @@ import TraceKit
         for value in [20, 21, 22, 23, 24] as [UInt64] { after.add(durationNanoseconds: value * 1_000_000, named: "q") }
         let lines = LatencyDiffReport(baseline: before, candidate: after).renderText().split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines[0] == "name  baseline  candidate  change  95% CI of shift    p      verdict")
+        #expect(lines[0] == "name  baseline  candidate  change  95% CI of shift    p      p (Holm)  verdict")
         // Exact test: complete separation of 5 vs 5 gives p = 2/252 = 0.0079. Pairwise differences are 6..14 ms
         // with k = ⌊12.5 - 1.96·√(25·11/12)⌋ = 3, so the interval is [D(3), D(23)] = [7, 13] ms over a 12 ms median.
-        #expect(lines[1] == "q     12.000ms  22.000ms   +83.3%  [+58.3%, +108.3%]  0.008  slower")
+        // One name is a family of one: the adjusted p-value is the p-value.
+        #expect(lines[1] == "q     12.000ms  22.000ms   +83.3%  [+58.3%, +108.3%]  0.008  0.008     slower")
+    }
+
+    @Test func holmAndBenjaminiHochbergAdjustAsTheWorkedExampleSays() {
+        // Docs/Analysis.md: p = 0.01, 0.04, 0.03. Holm: 3 x 0.01 = 0.03, 2 x 0.03 = 0.06, 1 x 0.04 = 0.04 raised to
+        // 0.06 (step-down, never below an earlier one). BH: 0.04 x 3/3 = 0.04, 0.03 x 3/2 = 0.045 lowered to 0.04,
+        // 0.01 x 3/1 = 0.03.
+        let p = [0.01, 0.04, 0.03]
+        let holm = MultipleComparisonCorrection.holm.adjusted(p)
+        let bh = MultipleComparisonCorrection.benjaminiHochberg.adjusted(p)
+        for (actual, expected) in zip(holm, [0.03, 0.06, 0.06]) { #expect(abs(actual - expected) < 1e-15) }
+        for (actual, expected) in zip(bh, [0.03, 0.04, 0.04]) { #expect(abs(actual - expected) < 1e-15) }
+        #expect(MultipleComparisonCorrection.none.adjusted(p) == p)
+        #expect(MultipleComparisonCorrection.holm.adjusted([0.6, 0.7]) == [1, 1])
+        #expect(MultipleComparisonCorrection.holm.adjusted([.nan, 0.01]) == [1, 0.02])
+        #expect(MultipleComparisonCorrection.holm.adjusted([]) == [])
+    }
+
+    /// Twenty names, nineteen drawn from one distribution on both sides and one (`drifted`) whose candidate is 8%
+    /// slower: significant on its own (p about 0.01), not once twenty names are compared.
+    static func twentyNames() -> (LatencySamples, LatencySamples) {
+        var before = LatencySamples()
+        var after = LatencySamples()
+        for index in 0..<20 {
+            let name = index == 0 ? "drifted" : "same\(index)"
+            let seed = UInt64(1_000 + 2 * index)
+            for value in logNormal(300, median: 2e6, seed: seed) { before.add(durationNanoseconds: value, named: name) }
+            for value in logNormal(300, median: index == 0 ? 2.16e6 : 2e6, seed: seed + 1) {
+                after.add(durationNanoseconds: value, named: name)
+            }
+        }
+        return (before, after)
+    }
+
+    @Test func aSlowdownSignificantOnlyBeforeCorrectingForTwentyNamesIsNoAlarm() throws {
+        let (before, after) = Self.twentyNames()
+        let report = LatencyDiffReport(baseline: before, candidate: after)
+        let drifted = try #require(report.diffs.first { $0.name == "drifted" })
+        let p = try #require(drifted.pValue)
+        #expect(p < 0.05 && p > 0.0025, "p \(p): meant to be significant alone but not after 20 comparisons")
+        #expect(try #require(drifted.medianChange) >= 0.05)
+        #expect(try #require(drifted.adjustedPValue) >= 0.05)
+        #expect(drifted.verdict == .unchanged)
+        #expect(report.slowdowns.map(\.name) == [])
+        // Without the correction the same data fails CI, as every diff of many names did before.
+        let uncorrected = LatencyDiffReport(
+            baseline: before, candidate: after, options: LatencyDiffOptions(correction: .none))
+        #expect(uncorrected.slowdowns.map(\.name) == ["drifted"])
+        // A clear slowdown survives the correction.
+        var slower = after
+        for value in Self.logNormal(300, median: 2.6e6, seed: 5) {
+            slower.add(durationNanoseconds: value, named: "same7")
+        }
+        #expect(LatencyDiffReport(baseline: before, candidate: slower).slowdowns.map(\.name) == ["same7"])
+    }
+
+    @Test func aChangeMustReachBothTheRelativeAndTheAbsoluteThreshold() throws {
+        // A 2 µs syscall 20% slower: 400 ns, under the 10 µs floor, so unchanged by default.
+        let syscallBefore = Self.logNormal(2_000, median: 2_000, seed: 21, sigma: 0.1)
+        let syscallAfter = Self.logNormal(2_000, median: 2_400, seed: 22, sigma: 0.1)
+        let syscall = LatencyDiff(name: "read", baseline: syscallBefore, candidate: syscallAfter)
+        #expect(try #require(syscall.pValue) < 1e-10)
+        #expect(try #require(syscall.medianChange) > 0.15)
+        #expect(syscall.verdict == .unchanged)
+        // With a lower floor it is a slowdown, and the other way round a speedup.
+        let fine = LatencyDiffOptions(minimumChangeNanoseconds: 100)
+        #expect(
+            LatencyDiff(name: "read", baseline: syscallBefore, candidate: syscallAfter, options: fine).verdict
+                == .slower)
+        #expect(
+            LatencyDiff(name: "read", baseline: syscallAfter, candidate: syscallBefore, options: fine).verdict
+                == .faster)
+        #expect(LatencyDiff(name: "read", baseline: syscallAfter, candidate: syscallBefore).verdict == .unchanged)
+
+        // A 2 s LLM call 3% slower is 60 ms, far above the floor, but under the 5% threshold; 10% is a slowdown.
+        let llmBefore = Self.logNormal(2_000, median: 2e9, seed: 23, sigma: 0.1)
+        let llmSlightly = LatencyDiff(
+            name: "llm_call", baseline: llmBefore,
+            candidate: Self.logNormal(2_000, median: 2.06e9, seed: 24, sigma: 0.1))
+        #expect(try #require(llmSlightly.pValue) < 1e-6)
+        #expect(llmSlightly.verdict == .unchanged)
+        let llmSlower = LatencyDiff(
+            name: "llm_call", baseline: llmBefore, candidate: Self.logNormal(2_000, median: 2.2e9, seed: 24, sigma: 0.1)
+        )
+        #expect(llmSlower.verdict == .slower)
     }
 
     @Test func samplesPastTheCapacityAreAUniformSeededReservoir() {

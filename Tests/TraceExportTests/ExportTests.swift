@@ -127,14 +127,17 @@ func sampleSpans() async -> (Resource, [SpanRecord]) {
     }
 
     @Test func lanesSeparateOverlappingSiblings() {
-        func span(_ start: UInt64, _ duration: UInt64) -> SpanRecord {
+        func span(_ start: UInt64, _ duration: UInt64, parent: UInt64?) -> SpanRecord {
             SpanRecord(
-                traceID: TraceID(high: 1, low: 1), spanID: SpanID(rawValue: start + 1), name: "s",
-                startUnixNanoseconds: start, durationNanoseconds: duration)
+                traceID: TraceID(high: 1, low: 1), spanID: SpanID(rawValue: start + 1),
+                parentSpanID: parent.map { SpanID(rawValue: $0) }, name: "s", startUnixNanoseconds: start,
+                durationNanoseconds: duration)
         }
-        // A parent [0,100), two overlapping children [10,60) and [20,80), and a later span [60,70).
-        let lanes = ChromeTraceEncoder.assignLanes([span(0, 100), span(10, 50), span(20, 60), span(60, 10)])
-        #expect(lanes == [1, 1, 2, 1])
+        // A parent [0,100), two overlapping children [10,60) and [20,80), and a later child [60,70).
+        let layout = ChromeTraceLanes([
+            span(0, 100, parent: nil), span(10, 50, parent: 1), span(20, 60, parent: 1), span(60, 10, parent: 1),
+        ])
+        #expect(layout.lanes == [1, 1, 2, 1])
     }
 
     @Test func jsonLinesRoundTripHostileStringsExactly() async throws {

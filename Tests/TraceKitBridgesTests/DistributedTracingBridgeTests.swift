@@ -116,6 +116,33 @@ struct LookupFailed: Error, CustomStringConvertible {
         #expect(byName["server_work"]?.parentSpanID == byName["server_handle"]?.spanID)
     }
 
+    @Test func theSamplingThresholdCrossesProcessesInTracestate() throws {
+        let client = InMemorySpanSink()
+        var headers: [String: String] = [:]
+        // A sampler keeping every trace id at or above half: find a root it keeps.
+        TraceSystem.withRecorder(.inMemory(client, sampler: .ratio(0.5))) {
+            for _ in 0..<64 where headers.isEmpty {
+                traceOperation("client_call", kind: .client) { span in
+                    guard span.isRecording else { return }
+                    tracer.inject(InstrumentationContext.current ?? .topLevel, into: &headers, using: HeaderInjector())
+                }
+            }
+        }
+        #expect(headers["tracestate"] == "ot=th:8")
+        var incoming = InstrumentationContext.topLevel
+        tracer.extract(headers, into: &incoming, using: HeaderExtractor())
+        #expect(incoming.traceKitSpanContext?.samplingThreshold == 1 << 55)
+        let server = InMemorySpanSink()
+        TraceSystem.withRecorder(.inMemory(server)) {
+            tracer.withSpan("server_handle", context: incoming, ofKind: .server) { _ in
+                traceOperation("server_work") {}
+            }
+        }
+        // The server's spans count as the two spans each stands for, as the client's do.
+        #expect(server.spans.count == 2)
+        #expect(server.spans.allSatisfy { $0.samplingThreshold == 1 << 55 && $0.adjustedCount == 2 })
+    }
+
     @Test func extractIgnoresAnInvalidHeader() {
         var context = InstrumentationContext.topLevel
         tracer.extract(["traceparent": "00-zz-00-01"], into: &context, using: HeaderExtractor())

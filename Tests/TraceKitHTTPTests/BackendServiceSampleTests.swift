@@ -12,16 +12,21 @@ import TraceMetrics
             .deletingLastPathComponent().appendingPathComponent(".build/debug/BackendService").path
     }
 
-    @Test func sampleServesSeedMetricsAndItsLogDerivesTheSameRequestCounts() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
+    @Test func sampleServesSeedMetricsAndItsLogDerivesTheSameRequestCounts() async throws {
+        // The sample runs for seconds: wait for it on a thread of its own, not on the concurrency pool.
+        try await offThread { try Self.runSample() }
+    }
+
+    static func runSample() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
             // `swift build --build-tests` builds the sample; its absence means the build was partial.
-            _ = ExternalTool.require(false, "the BackendService sample binary at \(Self.executable)")
+            _ = ExternalTool.require(false, "the BackendService sample binary at \(executable)")
             return
         }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID()).tklog").path
         defer { try? FileManager.default.removeItem(atPath: log) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--port", "0", "--log", log, "--requests", "6"]
         let output = Pipe()
         process.standardOutput = output

@@ -30,6 +30,7 @@ import TraceMetrics
         var options = LogWriterOptions()
         options.bufferCapacity = 8
         options.flushInterval = .seconds(60)
+        options.overflowPolicy = .dropNewest
         let writer = try LogWriter(
             path: path,
             resource: Resource(

@@ -27,4 +27,17 @@ import TraceMetrics
         #expect(configuration.port == 9464)
         #expect(configuration.path == "/metrics")
     }
+
+    /// A busy port is a typed error naming the address and the system's reason, not NIO's raw bind message.
+    @Test func busyPortThrowsCannotListenWithTheReason() async throws {
+        try await withMetricsServer(try sampleRegistry()) { port in
+            let second = MetricsServer(registry: try sampleRegistry(), configuration: .init(port: port))
+            await #expect(
+                throws: MetricsServerError.cannotListen(
+                    host: "127.0.0.1", port: port,
+                    reason: "Address already in use (errno 98); pick another port or stop the process using it")
+            ) { try await second.run() }
+            #expect(await second.listeningPort() == nil)
+        }
+    }
 }

@@ -97,6 +97,13 @@ final class RawHTTPClient: @unchecked Sendable {
         return (data, false)
     }
 
+    /// Whether the peer has closed the connection (or reset it), without waiting: a read that would block is "open".
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno == ECONNRESET)
+    }
+
     /// Reads one response: headers, then `Content-Length` bytes of body (none for HEAD), else until close.
     func readResponse(isHead: Bool = false) throws -> Response {
         var data: [UInt8] = []

@@ -32,6 +32,10 @@ struct Boom: Error {}
             let id = try context.parameters.require("id")
             return "item \(id)"
         }
+        router.post("/si/apps/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            return "updated \(id)"
+        }
         router.get("/si/fail") { _, _ -> String in throw Boom() }
         router.get("/si/teapot") { _, _ -> String in throw HTTPError(.badRequest, message: "no") }
         router.addMetricsRoute(MetricsEndpoint(registry: environment.registry))
@@ -82,7 +86,7 @@ struct Boom: Error {}
             }
             #expect(found)
             let span = try #require(collector.spans.first { $0.traceID.description == traceID })
-            #expect(span.name == "/si/apps/{id}")
+            #expect(span.name == "GET /si/apps/{id}")
             #expect(span.kind == .server)
             #expect(span.parentSpanID?.description == parentSpanID)
             #expect(span.attributes["http.route"] == .string("/si/apps/{id}"))
@@ -122,11 +126,42 @@ struct Boom: Error {}
                 $0.traceID.description == traceID
             }
             let query = try #require(logged.first { $0.name == "si.db.query" })
-            let server = try #require(logged.first { $0.name == "/si/work" })
+            let server = try #require(logged.first { $0.name == "GET /si/work" })
             #expect(query.kind == .client)
             #expect(query.attributes["db.system"] == .string("sqlite"))
             #expect(query.parentSpanID == server.spanID)
             #expect(server.parentSpanID?.description == "b7ad6b7169203331")
+        }
+    }
+
+    /// The HTTP semantic conventions name a server span `{method} {route}`, so GET and POST on one route are two
+    /// span names (Hummingbird names it by route alone), and `{method}` when no route matched.
+    @Test func serverSpansAreNamedMethodAndRoute() async throws {
+        let collector = environment.collector
+        let getTrace = "5bf92f3577b34da6a3ce929d0e0e4701"
+        let postTrace = "5bf92f3577b34da6a3ce929d0e0e4702"
+        let missingTrace = "5bf92f3577b34da6a3ce929d0e0e4703"
+        try await withRunningApplication(router: makeRouter()) { port in
+            for (method, path, trace) in [
+                ("GET", "/si/apps/7", getTrace), ("POST", "/si/apps/7", postTrace),
+                ("GET", "/si/nowhere", missingTrace),
+            ] {
+                _ = try await RawHTTPClient.request(
+                    port: port, method: method, path: path,
+                    headers: ["traceparent": "00-\(trace)-00f067aa0ba902b7-01", "Content-Length": "0"])
+            }
+            let found = try await SharedInstrumentation.eventually {
+                [getTrace, postTrace, missingTrace].allSatisfy { trace in
+                    collector.spans.contains { $0.traceID.description == trace }
+                }
+            }
+            #expect(found)
+            func name(_ trace: String) -> String? {
+                collector.spans.first { $0.traceID.description == trace && $0.kind == .server }?.name
+            }
+            #expect(name(getTrace) == "GET /si/apps/{id}")
+            #expect(name(postTrace) == "POST /si/apps/{id}")
+            #expect(name(missingTrace) == "GET")
         }
     }
 }

@@ -26,9 +26,11 @@ import TraceKitTesting
         let sampler = Sampler.ratio(0.5)
         let low = TraceID(high: 1, low: 0x0000_0000_0000_0001)
         let high = TraceID(high: 1, low: 0x00FF_FFFF_FFFF_FFFF)
-        #expect(sampler.shouldSample(low))
-        #expect(!sampler.shouldSample(high))
-        #expect(Sampler.ratio(0).shouldSample(low) == false)
+        // OpenTelemetry's consistent probability sampling: kept when the 56 random bits reach the threshold.
+        #expect(!sampler.shouldSample(low))
+        #expect(sampler.shouldSample(high))
+        #expect(sampler.threshold == 1 << 55)
+        #expect(Sampler.ratio(0).shouldSample(high) == false)
         #expect(Sampler.ratio(1) == .always)
         #expect(Sampler.ratio(.nan).shouldSample(low) == false)
     }
@@ -74,5 +76,40 @@ import TraceKitTesting
         #expect(collector.spans.isEmpty)
         #expect(rootTrace != nil)
         #expect(childTrace == rootTrace)
+    }
+
+    @Test func everySpanOfASampledTraceCarriesTheThresholdAndItsAdjustedCount() throws {
+        let collector = InMemorySpanSink()
+        TraceSystem.withRecorder(.inMemory(collector, sampler: .ratio(0.1))) {
+            for _ in 0..<200 { traceOperation("root") { traceOperation("child") {} } }
+        }
+        #expect(!collector.spans.isEmpty)
+        for span in collector.spans {
+            // th for 10%: 2^56 minus 0.1 * 2^56 rounded, `ot=th:e6666666666666` in tracestate.
+            #expect(span.samplingThreshold == 0xE6_6666_6666_6666)
+            #expect(abs(span.adjustedCount - 10) < 1e-9)
+        }
+        let unsampled = InMemorySpanSink()
+        TraceSystem.withRecorder(.inMemory(unsampled)) { traceOperation("root") {} }
+        #expect(unsampled.spans.first?.samplingThreshold == 0)
+        #expect(unsampled.spans.first?.adjustedCount == 1)
+    }
+
+    @Test func theThresholdTravelsInTracestateAsOpenTelemetryWritesIt() {
+        #expect(SamplingTraceState.value(threshold: 0) == "ot=th:0")
+        #expect(SamplingTraceState.value(threshold: Sampler.ratio(0.5).threshold) == "ot=th:8")
+        #expect(SamplingTraceState.value(threshold: Sampler.ratio(0.25).threshold) == "ot=th:c")
+        #expect(SamplingTraceState.value(threshold: Sampler.ratio(0.1).threshold) == "ot=th:e6666666666666")
+        #expect(SamplingTraceState.threshold(in: "vendor=abc,ot=th:c") == 0xC0_0000_0000_0000)
+        #expect(SamplingTraceState.threshold(in: "ot=rv:0123;th:e666666666666") == 0xE6_6666_6666_6660)
+        #expect(SamplingTraceState.threshold(in: "ot=th:0") == 0)
+        #expect(SamplingTraceState.threshold(in: "vendor=abc") == nil)
+        #expect(SamplingTraceState.threshold(in: "ot=th:XYZ") == nil)
+        #expect(SamplingTraceState.threshold(in: "ot=th:123456789abcdef") == nil)  // 15 digits
+        for ratio in [0.5, 0.25, 0.1, 0.01, 0.3] {
+            let threshold = Sampler.ratio(ratio).threshold
+            let parsed = SamplingTraceState.threshold(in: SamplingTraceState.value(threshold: threshold))
+            #expect(parsed == threshold)
+        }
     }
 }

@@ -3,6 +3,11 @@
 // Usage: TraceLogCrashChild crash <path>      writes spans forever, printing "flushed N" after each flush
 //        TraceLogCrashChild fill <path>       writes until the file-size limit bites, then prints its counters
 //        TraceLogCrashChild bootstrap <path>  bootstraps TraceSystem with a log and records 300 spans
+//        TraceLogCrashChild exit-without-shutdown <path>   the same, then returns from main without shutdown()
+//        TraceLogCrashChild rebootstrap <path>  a failed second bootstrap to <path>.second, then shutdown() and a
+//                                               new bootstrap to <path>.second that records 10 spans
+//        TraceLogCrashChild stuck-at-exit <path>  records 10 spans to a log and exits without shutdown() while
+//                                                 another sink's shutdown never returns
 
 import TraceKit
 import TraceLog
@@ -34,6 +39,23 @@ func childSpan(_ index: Int, padding: Int = 0) -> SpanRecord {
 func say(_ line: String) {
     print(line)
     fflush(nil)  // all streams; naming `stdout` is not concurrency-safe in Swift 6
+}
+
+/// A sink whose shutdown never returns, as one stuck in I/O on a hung disk.
+final class StuckSink: SpanSink {
+    func consume(_ span: SpanRecord) {}
+    func shutdown() {
+        while true { sleep(1000) }
+    }
+}
+
+/// The README's program: bootstrap with a log, trace, and (in some modes) nothing else.
+func recordRequests(_ count: Int) {
+    for index in 0..<count {
+        traceOperation("request", ["index": .int(Int64(index))]) {
+            traceOperation("step") { traceOperation("leaf") {} }
+        }
+    }
 }
 
 let arguments = CommandLine.arguments
@@ -98,12 +120,61 @@ case "bootstrap":
         say("error \(error)")
         exit(1)
     }
-    for index in 0..<100 {
-        traceOperation("request", ["index": .int(Int64(index))]) {
-            traceOperation("step") { traceOperation("leaf") {} }
-        }
-    }
+    recordRequests(100)
     TraceSystem.recorder?.shutdown()
+    say("done")
+case "exit-without-shutdown":
+    do {
+        try TraceSystem.bootstrap(TraceConfiguration(service: "forgetful", log: .file(path)))
+    } catch {
+        say("error \(error)")
+        exit(1)
+    }
+    recordRequests(100)
+    say("done")
+case "rebootstrap":
+    let second = path + ".second"
+    do {
+        try TraceSystem.bootstrap(TraceConfiguration(service: "first", log: .file(path)))
+    } catch {
+        say("error \(error)")
+        exit(1)
+    }
+    do {
+        try TraceSystem.bootstrap(TraceConfiguration(service: "second", log: .file(second)))
+        say("second bootstrap succeeded")
+    } catch {
+        say("second bootstrap failed: \(error)")
+    }
+    say("second log exists after the failed bootstrap: \(access(second, F_OK) == 0)")
+    let first = TraceSystem.recorder
+    TraceSystem.shutdown()
+    say("uninstalled: \(TraceSystem.recorder == nil)")
+    let stillRecording = traceOperation("after-shutdown") { span in span.isRecording }
+    say("recording after shutdown: \(stillRecording)")
+    if let first {
+        let recorded = TraceSystem.withRecorder(first) { traceOperation("stale") { span in span.isRecording } }
+        say("old recorder records: \(recorded)")
+    }
+    do {
+        try TraceSystem.bootstrap(TraceConfiguration(service: "second", log: .file(second)))
+    } catch {
+        say("error \(error)")
+        exit(1)
+    }
+    for index in 0..<10 { traceOperation("again", ["index": .int(Int64(index))]) {} }
+    TraceSystem.shutdown()
+    say("done")
+case "stuck-at-exit":
+    do {
+        var configuration = try TraceConfiguration(service: "stuck", log: .file(path), sinks: [StuckSink()])
+        configuration.shutdownTimeoutAtExit = .seconds(1)
+        try TraceSystem.bootstrap(configuration)
+    } catch {
+        say("error \(error)")
+        exit(1)
+    }
+    for index in 0..<10 { traceOperation("before-exit", ["index": .int(Int64(index))]) {} }
     say("done")
 default:
     say("unknown mode \(arguments[1])")

@@ -33,8 +33,20 @@ enum ChildProcess {
         var stderr: String
     }
 
-    /// Runs `executable` with `arguments` and waits; stdin from `input` if given.
-    static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
+    /// Runs `executable` with `arguments` and waits; stdin from `input` if given. A child still running after
+    /// `killAfter` is killed (SIGKILL, status 9 in `Output`): a give-up bound for a child that might hang.
+    ///
+    /// The waiting happens on a thread of its own: a test that blocked one of the two threads of the Swift
+    /// concurrency pool for seconds would starve tests that serve HTTP from that pool.
+    static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil, killAfter: Duration = .seconds(600)
+    ) async throws -> Output {
+        try await offPool { try runBlocking(executable, arguments, input: input, killAfter: killAfter) }
+    }
+
+    static func runBlocking(
+        _ executable: String, _ arguments: [String], input: Data? = nil, killAfter: Duration = .seconds(600)
+    ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -45,6 +57,16 @@ enum ChildProcess {
         let inPipe = Pipe()
         if input != nil { process.standardInput = inPipe }
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = Thread {
+            let deadline = ContinuousClock.now + killAfter
+            while ContinuousClock.now < deadline {
+                if kill(pid, 0) != 0 { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            kill(pid, SIGKILL)
+        }
+        watchdog.start()
         if let input {
             inPipe.fileHandleForWriting.write(input)
             try inPipe.fileHandleForWriting.close()
@@ -55,5 +77,19 @@ enum ChildProcess {
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: data, stderr: String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+/// Runs blocking test work on a new thread and awaits its result, keeping it off the Swift concurrency pool.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do {
+                continuation.resume(returning: try body())
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.start()
     }
 }

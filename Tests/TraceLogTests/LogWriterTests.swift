@@ -74,6 +74,7 @@ import TraceKitTesting
         var options = LogWriterOptions()
         options.bufferCapacity = 8
         options.flushInterval = .seconds(60)
+        options.overflowPolicy = .dropNewest
         let writer = try LogWriter(path: path, resource: TestFiles.resource, options: options)
         // Far more spans than the buffer holds, faster than a woken writer thread can take them all.
         for index in 0..<20_000 { writer.consume(Self.span(index)) }
@@ -102,6 +103,39 @@ import TraceKitTesting
         writer.shutdown()
         #expect(writer.statistics.spansDropped == 0)
         #expect(Array(try LogReader(path: path)).spans == (0..<20_000).map(Self.span))
+    }
+
+    @Test func theDefaultPolicyWaitsForAWorkingWriterAndLosesNothing() throws {
+        #expect(LogWriterOptions().overflowPolicy == .blockCallerUpTo(.milliseconds(100)))
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("wait.tklog")
+        var options = LogWriterOptions()
+        options.bufferCapacity = 8
+        // The default's mechanism with a bound no loaded test machine reaches: nothing may be lost.
+        options.overflowPolicy = .blockCallerUpTo(.seconds(120))
+        let writer = try LogWriter(path: path, resource: TestFiles.resource, options: options)
+        for index in 0..<20_000 { writer.consume(Self.span(index)) }
+        writer.shutdown()
+        #expect(writer.statistics.spansDropped == 0)
+        #expect(writer.droppedSpanCounts == ["buffer_full": 0, "write_failed": 0, "too_large": 0])
+        #expect(Array(try LogReader(path: path)).spans == (0..<20_000).map(Self.span))
+    }
+
+    @Test func aStalledWriterCostsOneWaitThenSpansDropAtOnceUntilItTakesSpansAgain() {
+        // No writer thread: the queue alone, so the stall is certain.
+        let queue = WriterQueue(capacity: 2, overflowPolicy: .blockCallerUpTo(.milliseconds(50)))
+        #expect(queue.push(Self.span(0)))
+        #expect(queue.push(Self.span(1)))
+        #expect(!queue.isWriterStalled)
+        #expect(!queue.push(Self.span(2)))  // waited 50 ms for room that never came
+        #expect(queue.isWriterStalled)
+        #expect(!queue.push(Self.span(3)))  // dropped without waiting while stalled
+        var batch: [SpanRecord] = []
+        let work = queue.take(into: &batch, deadlineNanoseconds: 0)
+        #expect(batch.count == 2 && work.dropped == 2)
+        #expect(!queue.isWriterStalled)
+        #expect(queue.push(Self.span(4)))
     }
 
     @Test func reopeningKeepsCompleteBlocksCutsATornTailAndResumes() throws {

@@ -47,22 +47,22 @@ import TraceKit
     }
 
     @Test(.enabled(if: available("gzip"), "gzip is not installed (Debian package gzip)"))
-    func gzipTestAcceptsALog() throws {
+    func gzipTestAcceptsALog() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         guard let gzip = Self.require("gzip", package: "gzip") else { return }
         let log = try Self.makeLog(in: directory)
-        let result = try ChildProcess.run(gzip, ["-t", log.path])
+        let result = try await ChildProcess.run(gzip, ["-t", log.path])
         #expect(result.status == 0, "gzip -t: \(result.stderr)")
     }
 
     @Test(.enabled(if: available("zcat"), "zcat is not installed (Debian package gzip)"))
-    func zcatDecompressesALogToTheBlockPayloads() throws {
+    func zcatDecompressesALogToTheBlockPayloads() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         guard let zcat = Self.require("zcat", package: "gzip") else { return }
         let log = try Self.makeLog(in: directory)
-        let result = try ChildProcess.run(zcat, [log.path])
+        let result = try await ChildProcess.run(zcat, [log.path])
         #expect(result.status == 0, "zcat: \(result.stderr)")
         let expected = try Self.payloads(log.path)
         #expect(expected.count > 65536)
@@ -70,12 +70,12 @@ import TraceKit
     }
 
     @Test(.enabled(if: available("bgzip"), "bgzip is not installed (Debian package tabix)"))
-    func bgzipDecompressesALogToTheBlockPayloads() throws {
+    func bgzipDecompressesALogToTheBlockPayloads() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         guard let bgzip = Self.require("bgzip", package: "tabix") else { return }
         let log = try Self.makeLog(in: directory)
-        let result = try ChildProcess.run(bgzip, ["-d", "-c", log.path])
+        let result = try await ChildProcess.run(bgzip, ["-d", "-c", log.path])
         #expect(result.status == 0, "bgzip -d: \(result.stderr)")
         #expect(result.stdout == (try Self.payloads(log.path)))
         // bgzip's own reader also checks the EOF marker: it warns on stderr when it is missing.
@@ -83,24 +83,24 @@ import TraceKit
     }
 
     @Test(.enabled(if: available("python3"), "python3 is not installed (Debian package python3)"))
-    func pythonsGzipModuleReadsALog() throws {
+    func pythonsGzipModuleReadsALog() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         guard let python = Self.require("python3", package: "python3") else { return }
         let log = try Self.makeLog(in: directory)
         let script = "import gzip, sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())"
-        let result = try ChildProcess.run(python, ["-c", script, log.path])
+        let result = try await ChildProcess.run(python, ["-c", script, log.path])
         #expect(result.status == 0, "python gzip: \(result.stderr)")
         #expect(result.stdout == (try Self.payloads(log.path)))
     }
 
     @Test(.enabled(if: available("python3"), "python3 is not installed (Debian package python3)"))
-    func anIndependentPythonReaderWrittenFromTheSpecDecodesTheSameSpans() throws {
+    func anIndependentPythonReaderWrittenFromTheSpecDecodesTheSameSpans() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         guard let python = Self.require("python3", package: "python3") else { return }
         let log = try Self.makeLog(in: directory)
-        let result = try ChildProcess.run(python, [Self.checker, "--spans", log.path])
+        let result = try await ChildProcess.run(python, [Self.checker, "--spans", log.path])
         #expect(result.status == 0, "tklog_check.py: \(result.stderr)")
         let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
         let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
@@ -114,6 +114,7 @@ import TraceKit
             #expect((python["duration"] as? NSNumber)?.uint64Value == span.durationNanoseconds)
             #expect(python["name"] as? String == span.name)
             #expect((python["kind"] as? Int) == Int(span.kind.rawValue))
+            #expect((python["samplingThreshold"] as? NSNumber)?.uint64Value == span.samplingThreshold)
             let keys = (python["attributes"] as? [[Any]])?.compactMap { $0.first as? String }
             #expect(keys == span.attributes.map(\.key))
         }
@@ -123,7 +124,7 @@ import TraceKit
     }
 
     @Test(.enabled(if: available("python3"), "python3 is not installed (Debian package python3)"))
-    func thePythonReaderReportsATornTailAtTheSameOffsetAsOurs() throws {
+    func thePythonReaderReportsATornTailAtTheSameOffsetAsOurs() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         guard let python = Self.require("python3", package: "python3") else { return }
@@ -132,7 +133,7 @@ import TraceKit
         let cut = directory.file("cut.tklog")
         TestFiles.write(Array(bytes[0..<(bytes.count - 1000)]), to: cut)
         let ours = Array(try LogReader(path: cut)).damages
-        let result = try ChildProcess.run(python, [Self.checker, cut])
+        let result = try await ChildProcess.run(python, [Self.checker, cut])
         #expect(result.status == 1)
         let summary = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]
         let damage = (summary?["damage"] as? [[String: Any]])?.compactMap { ($0["offset"] as? NSNumber)?.int64Value }

@@ -16,7 +16,12 @@ import TraceKit
     }
 
     @Test(arguments: [4, 9, 15])
-    func aChildKilledWithSIGKILLLosesNoSpanItWasToldWasFlushed(flushesBeforeKill: Int) throws {
+    func aChildKilledWithSIGKILLLosesNoSpanItWasToldWasFlushed(flushesBeforeKill: Int) async throws {
+        // The child is driven from a thread of its own, off the Swift concurrency pool.
+        try await offPool { try Self.killChild(afterFlushes: flushesBeforeKill) }
+    }
+
+    static func killChild(afterFlushes flushesBeforeKill: Int) throws {
         guard let child = ChildProcess.crashChildPath else {
             Issue.record("TraceLogCrashChild was not built; run `swift build --build-tests` first")
             return
@@ -71,7 +76,7 @@ import TraceKit
     // ThreadSanitizer's own runtime dies with SIGBUS in a child under RLIMIT_FSIZE, before TraceKit runs; the
     // sanitizer run (`Scripts/tsan.sh`) sets TRACEKIT_SANITIZER so that this one test is left to normal runs.
     @Test(.disabled(if: ProcessInfo.processInfo.environment["TRACEKIT_SANITIZER"] != nil))
-    func aFullDiskIsReportedCountedAndTheApplicationKeepsRunning() throws {
+    func aFullDiskIsReportedCountedAndTheApplicationKeepsRunning() async throws {
         guard let child = ChildProcess.crashChildPath else {
             Issue.record("TraceLogCrashChild was not built; run `swift build --build-tests` first")
             return
@@ -80,7 +85,8 @@ import TraceKit
         defer { directory.remove() }
         let path = directory.file("full.tklog")
         // `ulimit -f 64`: the file may not grow beyond 64 KiB; writes past it fail with EFBIG.
-        let output = try ChildProcess.run("/bin/bash", ["-c", "ulimit -f 64; exec \"$0\" fill \"$1\"", child, path])
+        let output = try await ChildProcess.run(
+            "/bin/bash", ["-c", "ulimit -f 64; exec \"$0\" fill \"$1\"", child, path])
         let lines = String(decoding: output.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
         func value(_ key: String) -> UInt64? {
             lines.first { $0.hasPrefix(key + " ") }.flatMap { UInt64($0.dropFirst(key.count + 1)) }
@@ -102,7 +108,7 @@ import TraceKit
         #expect(entries.damages.isEmpty)
     }
 
-    @Test func bootstrappingWithALogFileWritesSpansWithCounterCodedIds() throws {
+    @Test func bootstrappingWithALogFileWritesSpansWithCounterCodedIds() async throws {
         guard let child = ChildProcess.crashChildPath else {
             Issue.record("TraceLogCrashChild was not built; run `swift build --build-tests` first")
             return
@@ -110,7 +116,7 @@ import TraceKit
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("bootstrapped.tklog")
-        let output = try ChildProcess.run(child, ["bootstrap", path])
+        let output = try await ChildProcess.run(child, ["bootstrap", path])
         #expect(output.status == 0, "stderr: \(output.stderr)")
         let reader = try LogReader(path: path)
         let entries = Array(reader)
@@ -128,5 +134,57 @@ import TraceKit
         // Counter-coded ids: raw ids alone would take 32 bytes a span in the payload.
         let payload = try PeerToolTests.payloads(path)
         #expect(payload.count / spans.count < 20, "\(payload.count) payload bytes for \(spans.count) spans")
+    }
+
+    @Test func spansRecordedBeforeReturningFromMainWithoutShutdownReachTheLog() async throws {
+        let child = try #require(ChildProcess.crashChildPath, "TraceLogCrashChild was not built")
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("forgetful.tklog")
+        let output = try await ChildProcess.run(child, ["exit-without-shutdown", path])
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        let reader = try LogReader(path: path)
+        let entries = Array(reader)
+        #expect(entries.spans.count == 300)
+        #expect(entries.damages.isEmpty)
+        #expect(reader.sawEndOfFileMarker)
+    }
+
+    @Test func aFailedBootstrapCreatesNoLogAndShutdownAllowsANewBootstrap() async throws {
+        let child = try #require(ChildProcess.crashChildPath, "TraceLogCrashChild was not built")
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("first.tklog")
+        let output = try await ChildProcess.run(child, ["rebootstrap", path])
+        let lines = String(decoding: output.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        #expect(lines.contains { $0.hasPrefix("second bootstrap failed: TraceSystem.bootstrap called twice") })
+        #expect(lines.contains("second log exists after the failed bootstrap: false"))
+        #expect(lines.contains("uninstalled: true"))
+        #expect(lines.contains("recording after shutdown: false"))
+        #expect(lines.contains("old recorder records: false"))
+        // The first log recorded no span and is still a valid log; the second has the new recorder's spans.
+        let first = try LogReader(path: path)
+        let firstEntries = Array(first)
+        #expect(firstEntries.spans.isEmpty)
+        #expect(firstEntries.damages.isEmpty)
+        #expect(first.sawEndOfFileMarker)
+        #expect(firstEntries.contains { if case .header = $0 { true } else { false } })
+        let second = Array(try LogReader(path: path + ".second"))
+        #expect(second.spans.map(\.name) == Array(repeating: "again", count: 10))
+    }
+
+    @Test func theExitHookGivesUpOnAStuckSinkAfterItsTimeout() async throws {
+        let child = try #require(ChildProcess.crashChildPath, "TraceLogCrashChild was not built")
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("stuck.tklog")
+        // Without a bound the child would never exit; 120 s is only where the test gives up (the hook waits 1 s).
+        let output = try await ChildProcess.run(child, ["stuck-at-exit", path], killAfter: .seconds(120))
+        #expect(output.status == 0, "the child did not exit by itself; stderr: \(output.stderr)")
+        // The log writer comes before the stuck sink, so it was shut down completely.
+        let reader = try LogReader(path: path)
+        #expect(Array(reader).spans.count == 10)
+        #expect(reader.sawEndOfFileMarker)
     }
 }

@@ -276,7 +276,7 @@ import TraceKit
 
     @Test func aReservedColumnListedTwiceIsMalformed() {
         var columns = Self.plainSpanColumns(count: 1)
-        columns += [(11, []), (11, [])]
+        columns += [(12, []), (12, [])]
         var entries: [LogEntry] = []
         #expect(throws: PayloadError.self) {
             try Self.decode(

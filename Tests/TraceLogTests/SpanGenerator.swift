@@ -130,6 +130,13 @@ struct SpanGenerator {
                     attributes: attributes(maxCount: 2)))
         }
         let limited = Int.random(in: 0..<5, using: &random) == 0
+        // Now and then a head-sampled span (a common ratio, or any threshold); mostly none, as in most logs.
+        let samplingThreshold: UInt64
+        switch Int.random(in: 0..<8, using: &random) {
+        case 0: samplingThreshold = Sampler.ratio(0.1).threshold
+        case 1: samplingThreshold = UInt64.random(in: 0..<Sampler.maxThreshold, using: &random)
+        default: samplingThreshold = 0
+        }
         return SpanRecord(
             traceID: traceID, spanID: spanID, parentSpanID: parent,
             name: Self.names.randomElement(using: &random) ?? "",
@@ -138,6 +145,6 @@ struct SpanGenerator {
             events: events,
             droppedAttributeCount: limited ? UInt32.random(in: 0...UInt32.max, using: &random) : 0,
             droppedEventCount: limited ? UInt32.random(in: 0...5, using: &random) : 0,
-            truncatedValueCount: limited ? 1 : 0)
+            truncatedValueCount: limited ? 1 : 0, samplingThreshold: samplingThreshold)
     }
 }

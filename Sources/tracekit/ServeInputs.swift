@@ -1,0 +1,68 @@
+// ServeInputs: checks the logs `tracekit serve` is given before it listens, and finds when they began.
+
+import TraceKit
+import TraceLog
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The log files `tracekit serve` reads, each checked to be a TraceKit log before the server listens.
+struct ServeInputs {
+    /// The files (a directory stands for its `.tklog` files).
+    var files: [String]
+    /// Unix seconds when the earliest log began: the time its writer opened it (first file header), else its first
+    /// span's start. Serve stamps every series' OpenMetrics `_created` with it, so a restart over the same logs
+    /// does not move `_created` (Prometheus would take that for a counter reset).
+    var beganUnixSeconds: Double
+
+    /// Checks every path: it exists, is (or holds) regular files that are not empty, and each file yields a file
+    /// header or a span before its end. A file with damaged blocks is accepted; the replay warns about them.
+    ///
+    /// - Throws: `CLIError.cannotRead` (missing, unreadable) or `.notATraceLog` (a device, FIFO, empty file,
+    ///   empty directory, or a file with no readable block), naming the path.
+    static func check(_ paths: [String]) throws(CLIError) -> ServeInputs {
+        let files = try LogInput.files(paths)
+        var began: UInt64 = .max
+        for path in files {
+            try checkIsRegularFile(path)
+            if LogInput.fileSize(path) == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
+            began = min(began, try firstTime(path))
+        }
+        return ServeInputs(files: files, beganUnixSeconds: Double(began) / 1e9)
+    }
+
+    /// Serve reads files with positioned reads and follows them as they grow: devices, FIFOs and sockets are not
+    /// logs (`/dev/zero` would be searched for a first block forever).
+    private static func checkIsRegularFile(_ path: String) throws(CLIError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .cannotRead(path: path, reason: SystemError.message(errno)) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw .notATraceLog(path: path, reason: "not a regular file (a device, FIFO or socket)")
+        }
+    }
+
+    /// The Unix nanoseconds of the file's first header (when its writer opened it) or, if a span comes first, of
+    /// that span's start; reads up to the first of them, past damaged regions.
+    private static func firstTime(_ path: String) throws(CLIError) -> UInt64 {
+        let reader: LogReader
+        do {
+            reader = try LogReader(path: path, readAhead: false)
+        } catch {
+            throw .reading(path, error)
+        }
+        var summary = LogFileSummary(path: path, sizeBytes: LogInput.fileSize(path))
+        while let entry = reader.next() {
+            switch entry {
+            case .header(let header): return header.openedUnixNanoseconds
+            case .span(let span): return span.startUnixNanoseconds
+            case .damage(let damage): summary.damages.append(damage)
+            case .droppedSpans: continue
+            }
+        }
+        try summary.checkIsALog()
+        throw .notATraceLog(path: path, reason: "no file header and no spans")
+    }
+}
