@@ -24,14 +24,14 @@ struct ServeInputs {
     /// - Throws: `CLIError.cannotRead` (missing, unreadable) or `.notATraceLog` (a device, FIFO, empty file,
     ///   empty directory, or a file with no readable block), naming the path.
     static func check(_ paths: [String]) throws(CLIError) -> ServeInputs {
-        let files = try LogInput.files(paths)
+        let found = LogSources(paths)
+        if let problem = found.problems.first { throw problem }
         var began: UInt64 = .max
-        for path in files {
-            try checkIsRegularFile(path)
-            if LogInput.fileSize(path) == 0 { throw .notATraceLog(path: path, reason: "the file is empty") }
-            began = min(began, try firstTime(path))
+        for source in found.sources {
+            try checkIsRegularFile(source.path)
+            began = min(began, try firstTime(source))
         }
-        return ServeInputs(files: files, beganUnixSeconds: Double(began) / 1e9)
+        return ServeInputs(files: found.sources.map(\.path), beganUnixSeconds: Double(began) / 1e9)
     }
 
     /// Serve reads files with positioned reads and follows them as they grow: devices, FIFOs and sockets are not
@@ -46,14 +46,15 @@ struct ServeInputs {
 
     /// The Unix nanoseconds of the file's first header (when its writer opened it) or, if a span comes first, of
     /// that span's start; reads up to the first of them, past damaged regions.
-    private static func firstTime(_ path: String) throws(CLIError) -> UInt64 {
+    private static func firstTime(_ source: LogSource) throws(CLIError) -> UInt64 {
+        let path = source.path
         let reader: LogReader
         do {
             reader = try LogReader(path: path, readAhead: false)
         } catch {
             throw .reading(path, error)
         }
-        var summary = LogFileSummary(path: path, sizeBytes: LogInput.fileSize(path))
+        var summary = LogFileSummary(source: source)
         while let entry = reader.next() {
             switch entry {
             case .header(let header): return header.openedUnixNanoseconds
