@@ -25,6 +25,8 @@ declare -A TRACEKIT_PIP_PACKAGES=(
     # The Python OpenTelemetry SDK: what it makes of the OTEL_* variables is the reference for TraceKit's reading.
     [opentelemetry-sdk]=opentelemetry.sdk.trace
     [opentelemetry-exporter-otlp-proto-http]=opentelemetry.exporter.otlp.proto.http.trace_exporter
+    # Reads the sample OpenTelemetry Collector configuration (Samples/OpenTelemetryCollector).
+    [pyyaml]=yaml
 )
 
 # What building alone needs (the demo): a subset of the above.

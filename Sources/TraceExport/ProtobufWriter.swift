@@ -93,7 +93,13 @@ struct ProtobufWriter {
             extra += 1
             rest >>= 7
         }
-        bytes.insert(contentsOf: repeatElement(0, count: extra), at: lengthPosition + 1)
+        // Make room for the longer length by moving the body up (one memmove, not a generic insert).
+        let bodyStart = lengthPosition + 1
+        bytes.append(contentsOf: repeatElement(0, count: extra))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            (base + bodyStart + extra).update(from: base + bodyStart, count: length)
+        }
         var remaining = UInt64(length)
         var position = lengthPosition
         while remaining >= 0x80 {
@@ -106,13 +112,11 @@ struct ProtobufWriter {
 
     @inline(__always)
     private mutating func appendLittleEndian(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     @inline(__always)
     private mutating func appendBigEndian(_ value: UInt64) {
-        for shift in stride(from: 56, through: 0, by: -8) {
-            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
-        }
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 }

@@ -149,12 +149,12 @@ struct ExportCommand: TracekitSubcommand {
             StandardError.write(
                 "warning: the collector rejected \(rejected) spans; its last message: \(rejection.errorMessage)\n")
         }
-        let how =
-            "\(transport.configuration.protocol.rawValue)\(transport.configuration.compression == .gzip ? ", gzip" : "")"
+        let settings = transport.configuration
+        let how = settings.protocol.rawValue + (settings.compression == .gzip ? ", gzip" : "")
         StandardError.write("sent \(sent) spans to \(url) (\(how))\n")
         return ExitStatus.success
     }
 
-    /// Spans read before requests go out (`OTLPHTTPExporter.Options.batchSize`, 512, to a request).
+    /// Spans read before requests go out (`OTLPSpanExporter.Options.batchSize`, 512, to a request).
     static let spansPerSend = 8192
 }
