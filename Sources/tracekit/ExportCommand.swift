@@ -16,7 +16,8 @@ struct ExportCommand: TracekitSubcommand {
 
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Convert a log to Chrome trace JSON (open in Perfetto) or OTLP JSON.",
+        abstract:
+            "Convert a log to Chrome trace JSON (open in Perfetto) or OTLP JSON, or send it to an OTLP collector.",
         discussion: """
             chrome: trace event JSON with one complete event (ph "X") per span, loadable in ui.perfetto.dev \
             and chrome://tracing. otlp-json: one ExportTraceServiceRequest in the OTLP/JSON encoding (ids as \
