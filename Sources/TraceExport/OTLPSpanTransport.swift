@@ -10,7 +10,7 @@ import TraceKit
 ///
 /// ```swift
 /// let transport = try OTLPHTTPTransport(configuration: .fromEnvironment())
-/// let exporter = OTLPSpanExporter(transport: transport, resource: Resource(serviceName: "api"))
+/// let exporter = try OTLPSpanExporter(transport: transport, resource: Resource(serviceName: "api"))
 /// ```
 public protocol OTLPSpanTransport: Sendable {
     /// Where requests go, for messages, e.g. `http://collector:4318/v1/traces`.
