@@ -61,35 +61,74 @@ import TraceMetrics
         return (process.terminationStatus, String(decoding: summary, as: UTF8.self))
     }
 
+    /// What a run against the receiver produced, gathered off the concurrency pool (the exporter's `flush`, the
+    /// receiver and the compare script block their threads; a blocked pool thread would starve the HTTP tests).
+    struct Run: Sendable {
+        var statistics: OTLPSpanExporter.Statistics
+        var lastPartialSuccess: OTLPPartialSuccess?
+        var droppedSpanCounts: [String: UInt64]
+        var requests: [OTLPReceiver.Request]
+        var comparison: (status: Int32, summary: String)?
+    }
+
+    /// Starts a receiver, sends `spans` through an exporter on `configuration`, flushes, shuts down and reads back.
+    static func run(
+        python: String, receiver options: ReceiverOptions = .init(),
+        configuration: @escaping @Sendable (String) -> OTLPExporterConfiguration,
+        options exporterOptions: OTLPSpanExporter.Options, registry: MetricsRegistry? = nil,
+        compareAs service: String? = nil
+    ) async throws -> Run {
+        let spans = richSpans()
+        return try await offThread {
+            let receiver = try OTLPReceiver(
+                python: python, failFirst: options.failFirst, failStatus: options.failStatus,
+                retryAfter: options.retryAfter, partialSuccess: options.partialSuccess)
+            defer { receiver.stop() }
+            let exporter = try OTLPSpanExporter(
+                configuration: configuration(receiver.url), resource: Resource(serviceName: service ?? "live-otlp"),
+                options: exporterOptions, registry: registry)
+            for span in spans { exporter.consume(span) }
+            exporter.flush()
+            exporter.shutdown()
+            var comparison: (Int32, String)?
+            if let service {
+                let log = try truthLog(spans, service: service)
+                defer { try? FileManager.default.removeItem(atPath: log) }
+                comparison = try compare(log: log, received: receiver.outputPath, service: service)
+            }
+            return Run(
+                statistics: exporter.statistics, lastPartialSuccess: exporter.lastPartialSuccess,
+                droppedSpanCounts: exporter.droppedSpanCounts, requests: try receiver.requests(),
+                comparison: comparison)
+        }
+    }
+
+    struct ReceiverOptions: Sendable {
+        var failFirst = 0
+        var failStatus = 503
+        var retryAfter: String?
+        var partialSuccess: (rejected: Int, message: String)?
+    }
+
     @Test(arguments: [
         (OTLPProtocol.httpProtobuf, OTLPCompression.none), (.httpProtobuf, .gzip), (.httpJSON, .none),
         (.httpJSON, .gzip),
     ])
     func everyFieldArrivesWithEachProtocolAndCompression(protocol: OTLPProtocol, compression: OTLPCompression)
-        throws
+        async throws
     {
         guard let python = OTLPExportTests.receiverAvailable() else { return }
-        let receiver = try OTLPReceiver(python: python)
-        defer { receiver.stop() }
-        let configuration = OTLPExporterConfiguration(
-            endpoint: receiver.url, protocol: `protocol`, headers: ["Authorization": "Bearer s3cret", "api-key": "k1"],
-            compression: compression)
-        let exporter = try OTLPSpanExporter(
-            configuration: configuration, resource: Resource(serviceName: "live-otlp"),
-            options: .init(batchSize: 32, batchDelay: .milliseconds(20)))
-        let spans = Self.richSpans()
-        for span in spans { exporter.consume(span) }
-        exporter.flush()
-        exporter.shutdown()
-        #expect(exporter.statistics == .init(exported: spans.count, dropped: 0, failed: 0, retries: 0))
-
-        let log = try Self.truthLog(spans, service: "live-otlp")
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let (status, summary) = try Self.compare(log: log, received: receiver.outputPath, service: "live-otlp")
-        #expect(status == 0, "\(summary)")
-        let requests = try receiver.requests()
-        #expect(requests.count == 3, "80 spans in batches of 32")
-        for request in requests {
+        let run = try await Self.run(
+            python: python,
+            configuration: { url in
+                OTLPExporterConfiguration(
+                    endpoint: url, protocol: `protocol`, headers: ["Authorization": "Bearer s3cret", "api-key": "k1"],
+                    compression: compression)
+            }, options: .init(batchSize: 32, batchDelay: .milliseconds(20)), compareAs: "live-otlp")
+        #expect(run.statistics == .init(exported: Self.richSpans().count, dropped: 0, failed: 0, retries: 0))
+        #expect(run.comparison?.status == 0, "\(run.comparison?.summary ?? "")")
+        #expect(run.requests.count == 3, "80 spans in batches of 32")
+        for request in run.requests {
             #expect(request.content_type == (`protocol` == .httpJSON ? "application/json" : "application/x-protobuf"))
             #expect(request.content_encoding == (compression == .gzip ? "gzip" : ""))
             #expect(request.headers["authorization"] == "Bearer s3cret")
@@ -98,77 +137,65 @@ import TraceMetrics
     }
 
     @Test(arguments: [OTLPProtocol.httpProtobuf, .httpJSON])
-    func aPartialSuccessIsCountedAsRejectedAndNotRetried(protocol: OTLPProtocol) throws {
+    func aPartialSuccessIsCountedAsRejectedAndNotRetried(protocol: OTLPProtocol) async throws {
         guard let python = OTLPExportTests.receiverAvailable() else { return }
-        let receiver = try OTLPReceiver(python: python, partialSuccess: (2, "spans too old"))
-        defer { receiver.stop() }
         let registry = MetricsRegistry()
-        let exporter = try OTLPSpanExporter(
-            configuration: .init(endpoint: receiver.url, protocol: `protocol`), resource: Resource(serviceName: "p"),
+        let run = try await Self.run(
+            python: python, receiver: .init(partialSuccess: (2, "spans too old")),
+            configuration: { .init(endpoint: $0, protocol: `protocol`) },
             options: .init(batchSize: 50, batchDelay: .milliseconds(20)), registry: registry)
-        let spans = Self.richSpans()
-        for span in spans { exporter.consume(span) }
-        exporter.flush()
-        exporter.shutdown()
-        #expect(try receiver.requests().map(\.status) == [200, 200], "80 spans in two requests, none sent again")
-        #expect(exporter.statistics == .init(exported: 76, dropped: 0, failed: 0, retries: 0, rejected: 4))
-        #expect(exporter.lastPartialSuccess == OTLPPartialSuccess(rejectedSpans: 2, errorMessage: "spans too old"))
-        #expect(exporter.droppedSpanCounts["export_rejected"] == 4)
+        #expect(run.requests.map(\.status) == [200, 200], "80 spans in two requests, none sent again")
+        #expect(run.statistics == .init(exported: 76, dropped: 0, failed: 0, retries: 0, rejected: 4))
+        #expect(run.lastPartialSuccess == OTLPPartialSuccess(rejectedSpans: 2, errorMessage: "spans too old"))
+        #expect(run.droppedSpanCounts["export_rejected"] == 4)
         #expect(registry.exposition().contains("tracekit_otlp_spans_total{outcome=\"rejected\"} 4\n"))
     }
 
     @Test(arguments: [(429, "3"), (503, "date:4")])
-    func retryAfterIsWaitedOutBeforeTheNextAttempt(status: Int, retryAfter: String) throws {
+    func retryAfterIsWaitedOutBeforeTheNextAttempt(status: Int, retryAfter: String) async throws {
         guard let python = OTLPExportTests.receiverAvailable() else { return }
-        let receiver = try OTLPReceiver(python: python, failFirst: 1, failStatus: status, retryAfter: retryAfter)
-        defer { receiver.stop() }
         // The backoff alone would wait at most 50 ms: any longer pause is the Retry-After.
         let retry = OTLPRetryPolicy(initialBackoff: .milliseconds(10), maximumBackoff: .milliseconds(50))
-        let exporter = try OTLPSpanExporter(
-            url: receiver.url, resource: Resource(serviceName: "ra"),
-            options: .init(batchDelay: .milliseconds(20), retry: retry))
-        let spans = Self.richSpans()
-        for span in spans { exporter.consume(span) }
-        exporter.flush()
-        exporter.shutdown()
-        let requests = try receiver.requests()
-        #expect(requests.map(\.status) == [status, 200])
-        #expect(exporter.statistics == .init(exported: spans.count, dropped: 0, failed: 0, retries: 1))
+        let run = try await Self.run(
+            python: python, receiver: .init(failFirst: 1, failStatus: status, retryAfter: retryAfter),
+            configuration: { .init(endpoint: $0) }, options: .init(batchDelay: .milliseconds(20), retry: retry))
+        #expect(run.requests.map(\.status) == [status, 200])
+        #expect(run.statistics == .init(exported: Self.richSpans().count, dropped: 0, failed: 0, retries: 1))
         // A lower bound only (sleeping never ends early): 3 s, or an HTTP-date 4 s ahead in whole seconds (>= 2 s).
-        let pause = requests[1].time - requests[0].time
-        #expect(pause >= 2.0, "the retry came \(pause) s after the \(status)")
-    }
-
-    @Test func aRefusalOrAnOverlongRetryAfterFailsTheBatchAtOnce() throws {
-        guard let python = OTLPExportTests.receiverAvailable() else { return }
-        for (status, retryAfter) in [(400, nil), (429, "3600")] as [(Int, String?)] {
-            let receiver = try OTLPReceiver(python: python, failFirst: 1, failStatus: status, retryAfter: retryAfter)
-            defer { receiver.stop() }
-            let exporter = try OTLPSpanExporter(
-                url: receiver.url, resource: Resource(serviceName: "refused"),
-                options: .init(batchDelay: .milliseconds(20), retry: .init(initialBackoff: .milliseconds(10))))
-            let spans = Self.richSpans()
-            for span in spans { exporter.consume(span) }
-            exporter.flush()
-            exporter.shutdown()
-            #expect(try receiver.requests().map(\.status) == [status], "status \(status): not sent again")
-            #expect(exporter.statistics == .init(exported: 0, dropped: 0, failed: spans.count, retries: 0))
+        if run.requests.count == 2 {
+            let pause = run.requests[1].time - run.requests[0].time
+            #expect(pause >= 2.0, "the retry came \(pause) s after the \(status)")
         }
     }
 
-    @Test func oneShotExportOverGzipProtobufReturnsTheCounts() throws {
+    @Test(arguments: [(400, nil), (429, "3600")] as [(Int, String?)])
+    func aRefusalOrAnOverlongRetryAfterFailsTheBatchAtOnce(status: Int, retryAfter: String?) async throws {
         guard let python = OTLPExportTests.receiverAvailable() else { return }
-        let receiver = try OTLPReceiver(python: python, failFirst: 1, partialSuccess: (1, "dup"))
-        defer { receiver.stop() }
-        let transport = try OTLPHTTPTransport(configuration: .init(endpoint: receiver.url, compression: .gzip))
-        var partials: [OTLPPartialSuccess] = []
-        let counts = try OTLPSpanExporter.export(
-            Self.richSpans(), resource: Resource(serviceName: "one-shot"), transport: transport,
-            options: .init(batchSize: 40, retry: .init(initialBackoff: .milliseconds(10)))
-        ) { partials.append($0) }
+        let run = try await Self.run(
+            python: python, receiver: .init(failFirst: 1, failStatus: status, retryAfter: retryAfter),
+            configuration: { .init(endpoint: $0) },
+            options: .init(batchDelay: .milliseconds(20), retry: .init(initialBackoff: .milliseconds(10))))
+        #expect(run.requests.map(\.status) == [status], "status \(status): not sent again")
+        #expect(run.statistics == .init(exported: 0, dropped: 0, failed: Self.richSpans().count, retries: 0))
+    }
+
+    @Test func oneShotExportOverGzipProtobufReturnsTheCounts() async throws {
+        guard let python = OTLPExportTests.receiverAvailable() else { return }
+        let spans = Self.richSpans()
+        let (counts, partials, statuses) = try await offThread {
+            let receiver = try OTLPReceiver(python: python, failFirst: 1, partialSuccess: (1, "dup"))
+            defer { receiver.stop() }
+            let transport = try OTLPHTTPTransport(configuration: .init(endpoint: receiver.url, compression: .gzip))
+            var partials: [OTLPPartialSuccess] = []
+            let counts = try OTLPSpanExporter.export(
+                spans, resource: Resource(serviceName: "one-shot"), transport: transport,
+                options: .init(batchSize: 40, retry: .init(initialBackoff: .milliseconds(10)))
+            ) { partials.append($0) }
+            return (counts, partials, try receiver.requests().map(\.status))
+        }
         #expect(counts == .init(exported: 78, dropped: 0, failed: 0, retries: 1, rejected: 2))
         #expect(partials == [OTLPPartialSuccess(rejectedSpans: 1, errorMessage: "dup")].repeated(2))
-        #expect(try receiver.requests().map(\.status) == [503, 200, 200])
+        #expect(statuses == [503, 200, 200])
     }
 }
 

@@ -9,7 +9,7 @@ final class OTLPReceiver {
         var description: String
     }
 
-    struct DecodedSpan: Decodable, Equatable {
+    struct DecodedSpan: Decodable, Equatable, Sendable {
         var trace_id: String
         var span_id: String
         var parent_span_id: String
@@ -18,7 +18,7 @@ final class OTLPReceiver {
         var service: String
     }
 
-    struct Request: Decodable {
+    struct Request: Decodable, Sendable {
         var status: Int
         var spans: [DecodedSpan]
         var error: String?

@@ -62,17 +62,46 @@ import TraceLog
     }
 
     /// Runs `otlp_log_compare.py LOG RECEIVED`: every span of the log arrived once with every field intact.
-    static func compare(log: String, received: String) throws -> (status: Int32, summary: [String: Any]) {
-        let python = try #require(CLIProcess.which("python3"))
-        let result = try CLIProcess.run(
-            python, [interop + "/otlp_log_compare.py", log, received, "--service", "otlp-cli"])
-        let summary = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any] ?? [:]
-        return (result.status, summary)
+    static func compare(log: String, received: String) throws -> CLIProcess.Output {
+        let python = CLIProcess.which("python3") ?? "/usr/bin/python3"
+        return try CLIProcess.run(python, [interop + "/otlp_log_compare.py", log, received, "--service", "otlp-cli"])
     }
 
-    static func requests(_ path: String) throws -> [[String: Any]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+    static func summary(_ comparison: CLIProcess.Output) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: comparison.stdout)) as? [String: Any] ?? [:]
+    }
+
+    /// The receiver's JSON lines, one object per request.
+    static func requests(_ lines: Data) throws -> [[String: Any]] {
+        try String(decoding: lines, as: UTF8.self).split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    /// Starts the receiver, runs `body` with its URL, stops the receiver and returns what it received, all on a
+    /// thread of its own: child processes are waited for there, not on the (two-thread) concurrency pool that
+    /// the in-process HTTP tests need.
+    static func withReceiver<T: Sendable>(
+        python: String, options: [String] = [], _ body: @escaping @Sendable (String) throws -> T
+    ) async throws -> (T, received: Data) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                do {
+                    let directory = try TemporaryDirectory()
+                    let received = directory.file("received.jsonl")
+                    let (receiver, port) = try OTLPExportTests.startReceiver(
+                        python: python, out: received, options: options)
+                    defer {
+                        receiver.terminate()
+                        receiver.waitUntilExit()
+                    }
+                    let value = try body("http://127.0.0.1:\(port)/v1/traces")
+                    let lines = FileManager.default.contents(atPath: received) ?? Data()
+                    continuation.resume(returning: (value, lines))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
         }
     }
 
@@ -86,26 +115,16 @@ import TraceLog
         ["--protocol", "http/protobuf"], ["--protocol", "http/json"], ["--compression", "gzip"],
         ["--protocol", "http/json", "--compression", "gzip"],
     ])
-    func everySpanOfALogArrivesIntact(flags: [String]) throws {
+    func everySpanOfALogArrivesIntact(flags: [String]) async throws {
         guard let python = OTLPExportTests.receiverPython() else { return }
         let directory = try TemporaryDirectory()
         let log = directory.file("rich.tklog")
         let spans = try Self.writeRichLog(to: log)
-        let received = directory.file("received.jsonl")
-        let (receiver, port) = try OTLPExportTests.startReceiver(python: python, out: received, options: [])
-        defer {
-            receiver.terminate()
-            receiver.waitUntilExit()
+        let (result, received) = try await Self.withReceiver(python: python) { url in
+            try Self.tracekit(["export", log, "--otlp", url, "--header", "authorization=Bearer t0k=="] + flags)
         }
-        let result = try Self.tracekit(
-            ["export", log, "--otlp", "http://127.0.0.1:\(port)/v1/traces", "--header", "authorization=Bearer t0k=="]
-                + flags)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("sent \(spans.count) spans"), "\(result.stderr)")
-
-        let (status, summary) = try Self.compare(log: log, received: received)
-        #expect(status == 0, "\(summary)")
-        #expect(summary["compared"] as? Int == spans.count)
         let requests = try Self.requests(received)
         #expect(requests.count == (spans.count + 511) / 512)
         let json = flags.contains("http/json")
@@ -117,40 +136,43 @@ import TraceLog
             #expect(headers["authorization"] == "Bearer t0k==")
             #expect(headers["user-agent"]?.hasPrefix("TraceKit/") == true)
         }
+        // Every span of the log, every field, checked by the independent log reader.
+        let receivedPath = directory.file("received-copy.jsonl")
+        try received.write(to: URL(fileURLWithPath: receivedPath))
+        let checked = try await Self.offPool { try Self.compare(log: log, received: receivedPath) }
+        #expect(checked.status == 0, "\(checked.text)")
+        #expect(Self.summary(checked)["compared"] as? Int == spans.count)
     }
 
-    @Test func headersCompressionAndProtocolComeFromOTELVariablesUnlessAFlagSaysOtherwise() throws {
+    @Test func headersCompressionAndProtocolComeFromOTELVariablesUnlessAFlagSaysOtherwise() async throws {
         guard let python = OTLPExportTests.receiverPython() else { return }
         let directory = try TemporaryDirectory()
         let log = directory.file("env.tklog")
         _ = try Self.writeRichLog(to: log, traceCount: 20)
-        let received = directory.file("received.jsonl")
-        let (receiver, port) = try OTLPExportTests.startReceiver(python: python, out: received, options: [])
-        defer {
-            receiver.terminate()
-            receiver.waitUntilExit()
-        }
         let environment = [
             "OTEL_EXPORTER_OTLP_HEADERS=api-key=from%20env,authorization=Bearer%20env",
             "OTEL_EXPORTER_OTLP_TRACES_HEADERS=api-key=traces%2Cspecific,x-tenant=t%C3%BC",
             "OTEL_EXPORTER_OTLP_COMPRESSION=gzip", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/json",
             "OTEL_EXPORTER_OTLP_TIMEOUT=5000",
         ]
-        let url = "http://127.0.0.1:\(port)/v1/traces"
-        let first = try Self.tracekit(["export", log, "--otlp", url], environment: environment)
+        let ((first, second), received) = try await Self.withReceiver(python: python) { url in
+            let first = try Self.tracekit(["export", log, "--otlp", url], environment: environment)
+            let second = try Self.tracekit(
+                [
+                    "export", log, "--otlp", url, "--protocol", "http/protobuf", "--compression", "none", "--header",
+                    "x-tenant=flag",
+                ],
+                environment: environment)
+            return (first, second)
+        }
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("(http/json, gzip)"), "\(first.stderr)")
-        let second = try Self.tracekit(
-            [
-                "export", log, "--otlp", url, "--protocol", "http/protobuf", "--compression", "none", "--header",
-                "x-tenant=flag",
-            ],
-            environment: environment)
         #expect(second.status == 0, "\(second.stderr)")
 
         let requests = try Self.requests(received)
         #expect(requests.count == 2)
         let headers = requests.map { $0["headers"] as? [String: String] ?? [:] }
+        guard headers.count == 2 else { return }
         // The traces-specific variable replaces the general one as a whole; the values are percent-decoded.
         #expect(headers[0]["api-key"] == "traces,specific")
         #expect(headers[0]["authorization"] == nil)
@@ -165,19 +187,14 @@ import TraceLog
         #expect(requests.allSatisfy { $0["status"] as? Int == 200 })
     }
 
-    @Test func aPartialSuccessIsReportedAndNotRetried() throws {
+    @Test func aPartialSuccessIsReportedAndNotRetried() async throws {
         guard let python = OTLPExportTests.receiverPython() else { return }
         let directory = try TemporaryDirectory()
         let log = directory.file("partial.tklog")
         let spans = try Self.writeRichLog(to: log, traceCount: 300)
-        let received = directory.file("received.jsonl")
-        let (receiver, port) = try OTLPExportTests.startReceiver(
-            python: python, out: received, options: ["--partial-success", "3:span too old"])
-        defer {
-            receiver.terminate()
-            receiver.waitUntilExit()
-        }
-        let result = try Self.tracekit(["export", log, "--otlp", "http://127.0.0.1:\(port)/v1/traces"])
+        let (result, received) = try await Self.withReceiver(
+            python: python, options: ["--partial-success", "3:span too old"]
+        ) { url in try Self.tracekit(["export", log, "--otlp", url]) }
         #expect(result.status == 0, "\(result.stderr)")
         // 600 spans: two requests, each answered "3 rejected".
         #expect(try Self.requests(received).count == 2)
@@ -185,37 +202,53 @@ import TraceLog
         #expect(result.stderr.contains("sent \(spans.count - 6) spans"), "\(result.stderr)")
     }
 
-    @Test func grpcIsRefusedWithAClearMessageFromTheFlagAndFromTheVariable() throws {
+    /// Runs `body` (child processes) on a thread of its own and returns its result.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    @Test func grpcIsRefusedWithAClearMessageFromTheFlagAndFromTheVariable() async throws {
         let directory = try TemporaryDirectory()
         let log = directory.file("grpc.tklog")
         _ = try Self.writeRichLog(to: log, traceCount: 2)
-        let flag = try Self.tracekit(["export", log, "--otlp", "http://127.0.0.1:4317", "--protocol", "grpc"])
+        let (flag, variable, tls, header) = try await Self.offPool {
+            (
+                try Self.tracekit(["export", log, "--otlp", "http://127.0.0.1:4317", "--protocol", "grpc"]),
+                try Self.tracekit(
+                    ["export", log, "--otlp", "http://127.0.0.1:4317"],
+                    environment: ["OTEL_EXPORTER_OTLP_PROTOCOL=grpc"]),
+                try Self.tracekit(["export", log, "--otlp", "https://collector:4318/v1/traces"]),
+                try Self.tracekit(
+                    [
+                        "export", log, "--otlp", "http://127.0.0.1:4318/v1/traces", "--header",
+                        "content-type=text/plain",
+                    ])
+            )
+        }
         #expect(flag.status == 2)
         #expect(flag.stderr.contains("OTLP protocol 'grpc' is not supported by this exporter yet"), "\(flag.stderr)")
-        let variable = try Self.tracekit(
-            ["export", log, "--otlp", "http://127.0.0.1:4317"], environment: ["OTEL_EXPORTER_OTLP_PROTOCOL=grpc"])
         #expect(variable.status == 2)
         #expect(variable.stderr.contains("not supported by this exporter yet"), "\(variable.stderr)")
-        let tls = try Self.tracekit(["export", log, "--otlp", "https://collector:4318/v1/traces"])
         #expect(tls.status == 2)
         #expect(tls.stderr.contains("https (TLS) is not supported by this exporter yet"), "\(tls.stderr)")
-        let header = try Self.tracekit(
-            ["export", log, "--otlp", "http://127.0.0.1:4318/v1/traces", "--header", "content-type=text/plain"])
         #expect(header.status == 2)
         #expect(header.stderr.contains("invalid OTLP header 'content-type'"), "\(header.stderr)")
     }
 
-    @Test func malformedOTLPFlagsAreUsageErrors() throws {
+    @Test func malformedOTLPFlagsAreUsageErrors() async throws {
         let directory = try TemporaryDirectory()
         let log = directory.file("flags.tklog")
         _ = try Self.writeRichLog(to: log, traceCount: 2)
         let url = "http://127.0.0.1:4318/v1/traces"
-        for arguments in [
+        let cases = [
             ["--otlp", url, "--protocol", "http/xml"], ["--otlp", url, "--compression", "br"],
             ["--otlp", url, "--header", "no-value"], ["--otlp", url, "--header", "=value"],
             ["--format", "chrome", "--header", "a=b"], ["--format", "chrome", "--compression", "gzip"],
-        ] {
-            let result = try Self.tracekit(["export", log] + arguments)
+        ]
+        let results = try await Self.offPool { try cases.map { try Self.tracekit(["export", log] + $0) } }
+        for (arguments, result) in zip(cases, results) {
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
         }
     }
