@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
         .target(name: "TraceLog", dependencies: ["TraceKit", "TraceSync", "CZlib"]),
         .target(name: "TraceMetrics", dependencies: ["TraceSync"]),
-        .target(name: "TraceExport", dependencies: ["TraceKit", "TraceMetrics", "TraceSync"]),
+        .target(name: "TraceExport", dependencies: ["TraceKit", "TraceMetrics", "TraceSync", "CZlib"]),
         .target(
             name: "TraceKitBridges",
             dependencies: [

@@ -11,6 +11,8 @@ let package = Package(
         .package(name: "TraceKit", path: ".."),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Only for OTLPEncodingBenchmarks: the generated-code peer of TraceKit's hand-written OTLP encoder.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The synthetic workload every log and analysis benchmark measures.
@@ -39,6 +41,17 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "TraceKit", package: "TraceKit"),
                 .product(name: "TraceLog", package: "TraceKit"),
+            ]
+        ),
+        // TraceKit's hand-written OTLP protobuf encoder against swift-protobuf generated messages (code in
+        // Generated/, made by Scripts/generate-otlp-swift-protobuf.sh and committed).
+        .executableTarget(
+            name: "OTLPEncodingBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "TraceKit", package: "TraceKit"),
+                .product(name: "TraceExport", package: "TraceKit"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         .executableTarget(

@@ -22,6 +22,11 @@ declare -A TRACEKIT_PIP_PACKAGES=(
     [statsmodels]=statsmodels
     [numpy]=numpy
     [opentelemetry-proto]=opentelemetry.proto
+    # The Python OpenTelemetry SDK: what it makes of the OTEL_* variables is the reference for TraceKit's reading.
+    [opentelemetry-sdk]=opentelemetry.sdk.trace
+    [opentelemetry-exporter-otlp-proto-http]=opentelemetry.exporter.otlp.proto.http.trace_exporter
+    # Reads the sample OpenTelemetry Collector configuration (Samples/OpenTelemetryCollector).
+    [pyyaml]=yaml
 )
 
 # What building alone needs (the demo): a subset of the above.

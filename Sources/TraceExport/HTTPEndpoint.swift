@@ -32,4 +32,9 @@ struct HTTPEndpoint: Equatable, Sendable {
         self.port = port
         self.path = path.isEmpty ? "/" : String(path)
     }
+
+    /// The `Host` header value: `host:port`, an IPv6 literal in brackets.
+    var hostHeader: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
 }

@@ -16,22 +16,25 @@ enum HTTPPoster {
     /// The most response bytes read; an OTLP response is a small status message.
     static let maximumResponseBytes = 1 << 20
 
+    /// Posts `body` with `fields` (name, value) after the request line and `Host`, and returns the whole answer
+    /// (any status). `timeout` bounds connecting and each send and receive; zero means no bound.
     static func post(
-        _ body: [UInt8], to endpoint: HTTPEndpoint, contentType: String, timeoutSeconds: Int
-    ) throws(OTLPExportError) -> Int {
-        let fd = try connect(to: endpoint, timeoutSeconds: timeoutSeconds)
+        _ body: [UInt8], to endpoint: HTTPEndpoint, fields: [(String, String)], timeout: Duration
+    ) throws(OTLPExportError) -> HTTPResponse {
+        let fd = try connect(to: endpoint, timeout: timeout)
         defer { close(fd) }
-        let head =
-            "POST \(endpoint.path) HTTP/1.1\r\nHost: \(endpoint.host):\(endpoint.port)\r\n"
-            + "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
-            + "User-Agent: TraceKit/\(Resource.currentLibraryVersion)\r\n\r\n"
+        var head = "POST \(endpoint.path) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
+        for (name, value) in fields { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         try send(Array(head.utf8), fd: fd, endpoint: endpoint)
         try send(body, fd: fd, endpoint: endpoint)
-        let response = try receiveAll(fd: fd, endpoint: endpoint)
-        return try status(of: response)
+        return try HTTPResponse(parsing: receiveAll(fd: fd, endpoint: endpoint))
     }
 
-    private static func connect(to endpoint: HTTPEndpoint, timeoutSeconds: Int) throws(OTLPExportError) -> Int32 {
+    /// The `User-Agent` every request carries.
+    static let userAgent = "TraceKit/\(Resource.currentLibraryVersion)"
+
+    private static func connect(to endpoint: HTTPEndpoint, timeout: Duration) throws(OTLPExportError) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -50,9 +53,9 @@ enum HTTPPoster {
                 continue
             }
             // On Linux SO_SNDTIMEO also bounds connect(); SO_RCVTIMEO bounds each read of the answer.
-            var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var bound = Self.timeval(timeout)
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, socklen_t(MemoryLayout<timeval>.size))
             if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return fd }
             lastErrno = errno
             close(fd)
@@ -94,18 +97,11 @@ enum HTTPPoster {
         return response
     }
 
-    /// Reads the status code from `HTTP/1.1 200 OK`; a non-2xx status becomes ``OTLPExportError/httpStatus(_:body:)``.
-    static func status(of response: [UInt8]) throws(OTLPExportError) -> Int {
-        let text = String(decoding: response.prefix(4096), as: UTF8.self)
-        let statusLine = text.prefix { $0 != "\r" && $0 != "\n" }
-        let fields = statusLine.split(separator: " ")
-        guard fields.count >= 2, fields[0].hasPrefix("HTTP/1."), let status = Int(fields[1]) else {
-            throw .malformedResponse(String(statusLine))
-        }
-        guard (200..<300).contains(status) else {
-            let body = text.split(separator: "\r\n\r\n", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-            throw .httpStatus(status, body: body)
-        }
-        return status
+    /// `duration` as a socket timeout; all zero (no timeout) for zero or less, at least 1 us otherwise.
+    static func timeval(_ duration: Duration) -> Glibc.timeval {
+        let components = duration.components
+        guard components.seconds > 0 || components.attoseconds > 0 else { return Glibc.timeval() }
+        let microseconds = max(components.seconds > 0 ? 0 : 1, Int(components.attoseconds / 1_000_000_000_000))
+        return Glibc.timeval(tv_sec: Int(components.seconds), tv_usec: microseconds)
     }
 }

@@ -2,7 +2,7 @@
 
 /// Reads and writes the `th` (rejection threshold) sub-key of the `ot` entry of a W3C `tracestate` header, as
 /// OpenTelemetry's consistent probability sampling defines it: up to 14 lowercase hex digits of the 56-bit
-/// threshold, trailing zeros removed (`th:0` keeps every trace; `th:8` keeps half, `th:e666666666666` 10%).
+/// threshold, trailing zeros removed (`th:0` keeps every trace; `th:8` keeps half, `th:e6666666666666` 10%).
 ///
 /// ```swift
 /// SamplingTraceState.value(threshold: Sampler.ratio(0.5).threshold)   // "ot=th:8"

@@ -2,13 +2,14 @@
 
 import Foundation
 
-/// A Python OTLP/HTTP receiver child process; every request it got is a JSON line in `outputPath`.
+/// A Python OTLP/HTTP receiver child process (protobuf and JSON, gzip); every request it got is a JSON line in
+/// `outputPath`.
 final class OTLPReceiver {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    struct DecodedSpan: Decodable, Equatable {
+    struct DecodedSpan: Decodable, Equatable, Sendable {
         var trace_id: String
         var span_id: String
         var parent_span_id: String
@@ -17,10 +18,16 @@ final class OTLPReceiver {
         var service: String
     }
 
-    struct Request: Decodable {
+    struct Request: Decodable, Sendable {
         var status: Int
         var spans: [DecodedSpan]
         var error: String?
+        /// When the request arrived (the receiver's monotonic clock, seconds).
+        var time: Double
+        var content_type: String
+        var content_encoding: String
+        /// Header fields, names lowercased.
+        var headers: [String: String]
     }
 
     let port: Int
@@ -32,13 +39,22 @@ final class OTLPReceiver {
             .deletingLastPathComponent().appendingPathComponent("Scripts/interop/otlp_receiver.py").path
     }
 
-    init(python: String, failFirst: Int = 0) throws {
+    /// Starts the receiver; the first `failFirst` requests are answered `failStatus` (with `Retry-After:
+    /// retryAfter` when given), and decoded requests get a partial success rejecting `partialSuccess.rejected`.
+    init(
+        python: String, failFirst: Int = 0, failStatus: Int = 503, retryAfter: String? = nil,
+        partialSuccess: (rejected: Int, message: String)? = nil
+    ) throws {
         outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("otlp-\(UUID()).jsonl").path
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [
             Self.scriptPath, "--out", outputPath, "--port", "0", "--fail-first", String(failFirst),
-            "--max-seconds", "120",
+            "--fail-status", String(failStatus), "--max-seconds", "120",
         ]
+        if let retryAfter { process.arguments? += ["--retry-after", retryAfter] }
+        if let partialSuccess {
+            process.arguments? += ["--partial-success", "\(partialSuccess.rejected):\(partialSuccess.message)"]
+        }
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
@@ -62,6 +78,10 @@ final class OTLPReceiver {
     }
 
     var url: String { "http://127.0.0.1:\(port)/v1/traces" }
+
+    static var interopDirectory: String {
+        URL(fileURLWithPath: scriptPath).deletingLastPathComponent().path
+    }
 
     /// Every request received so far, in order.
     func requests() throws -> [Request] {
