@@ -1,6 +1,11 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // TraceKit: structured tracing, a compressed append-only trace log, and span-derived metrics.
 import PackageDescription
+
+// Scripts/test.sh (and so CI) sets TRACEKIT_WARNINGS_AS_ERRORS=1: a warning in TraceKit's own targets fails the
+// build there. Packages that depend on TraceKit never see the setting.
+let ownSwiftSettings: [SwiftSetting] =
+    Context.environment["TRACEKIT_WARNINGS_AS_ERRORS"] == "1" ? [.treatAllWarnings(as: .error)] : []
 
 let package = Package(
     name: "TraceKit",
@@ -23,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Already in the graph through Hummingbird; named because TraceKitHTTP imports their modules itself.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev); used by the trace log.
@@ -34,14 +42,14 @@ let package = Package(
         // A pthread-backed lock that ThreadSanitizer understands; package-internal, shared by the core modules.
         .target(name: "TraceSync"),
         .target(name: "TraceKit", dependencies: ["TraceSync"]),
-        .target(name: "TraceKitTesting", dependencies: ["TraceKit"]),
+        .target(name: "TraceKitTesting", dependencies: ["TraceKit", "TraceSync"]),
         .target(name: "TraceLog", dependencies: ["TraceKit", "TraceSync", "CZlib"]),
         .target(name: "TraceMetrics", dependencies: ["TraceSync"]),
         .target(name: "TraceExport", dependencies: ["TraceKit", "TraceMetrics", "TraceSync", "CZlib"]),
         .target(
             name: "TraceKitBridges",
             dependencies: [
-                "TraceKit",
+                "TraceKit", "TraceSync",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -53,20 +61,24 @@ let package = Package(
         .target(
             name: "TraceKitHTTP",
             dependencies: [
-                "TraceKit", "TraceMetrics", "TraceKitBridges", "TraceLog", "TraceAnalysis", "CZlib",
+                "TraceKit", "TraceSync", "TraceMetrics", "TraceKitBridges", "TraceLog", "TraceAnalysis", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TraceAnalysis", dependencies: ["TraceKit", "TraceMetrics"]),
+        .target(name: "TraceAnalysis", dependencies: ["TraceKit", "TraceSync", "TraceMetrics"]),
 
         // The command-line tool: demo, verify, replay, tree, stats, metrics, diff, export, report.
         .executableTarget(
             name: "tracekit",
             dependencies: [
-                "TraceKit", "TraceLog", "TraceAnalysis", "TraceMetrics", "TraceExport",
+                "TraceKit", "TraceSync", "TraceLog", "TraceAnalysis", "TraceMetrics", "TraceExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // For `tracekit serve` (ServeCommand.swift): the /metrics server and its service group.
                 "TraceKitHTTP",
@@ -93,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "BackendService",
             dependencies: [
-                "TraceKit", "TraceKitBridges", "TraceKitHTTP", "TraceLog", "TraceMetrics",
+                "TraceKit", "TraceSync", "TraceKitBridges", "TraceKitHTTP", "TraceLog", "TraceMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -143,3 +155,8 @@ let package = Package(
         .testTarget(name: "TracekitCLITests", dependencies: ["TraceKit", "TraceLog"]),
     ]
 )
+
+// Every target of TraceKit's own gets the build settings above.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + ownSwiftSettings
+}

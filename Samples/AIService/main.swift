@@ -11,7 +11,7 @@ struct ProviderTimeout: Error {}
 /// The seed's `with trace_operation("ui_generation", message=request.message[:50])`.
 func generateUI(_ message: String, cached: Bool, failing: Bool) async throws -> String {
     try await traceOperation("ui_generation", ["action": "generate", "message": .string(String(message.prefix(50)))]) {
-        let hit = await traceOperation("cache_lookup", ["cache.name": "ui_spec"]) { span in
+        let hit = traceOperation("cache_lookup", ["cache.name": "ui_spec"]) { span in
             span.setAttribute("cache.hit", .bool(cached))
             return cached
         }

@@ -3,6 +3,7 @@
 import Hummingbird
 import Metrics
 import TraceKit
+import TraceSync
 import Tracing
 
 /// In-memory applications; every handler calls the service layer, which is what the seed's metrics count.

@@ -1,6 +1,7 @@
 // PortAnnouncement: prints the port the sample listens on and hands it to the self-traffic generator.
 
 import TraceKit
+import TraceSync
 
 #if canImport(Glibc)
     import Glibc

@@ -20,7 +20,7 @@ struct SelfTraffic: Service {
             waited += 1
         }
         guard let port = port.value else { return }
-        try await Task.detached {
+        await Task.detached {
             for index in 0..<count {
                 let id = LoopbackRequest.send("POST", "/api/apps", body: "app-\(index)", port: port)
                 _ = LoopbackRequest.send("GET", "/api/apps/\(id)", port: port)

@@ -3,6 +3,7 @@
 import Synchronization
 import TraceKit
 import TraceMetrics
+import TraceSync
 
 /// Derives metrics from spans, one span at a time, into a `MetricsRegistry`: per span name, kind and status a
 /// calls counter and a duration histogram (with the slowest span of each bucket as exemplar), a self-time

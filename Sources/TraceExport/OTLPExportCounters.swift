@@ -2,6 +2,7 @@
 
 import TraceKit
 import TraceMetrics
+import TraceSync
 
 /// Thread-safe counts of exported, dropped, failed and rejected spans and of retries, mirrored into a registry if
 /// given.

@@ -1,5 +1,7 @@
 // FlightRecorder: a sink that keeps the most recent spans in a fixed-size ring, to dump when something goes wrong.
 
+import TraceSync
+
 /// Keeps the last `capacity` finished spans in memory, overwriting the oldest; memory stays fixed however many
 /// spans pass through. Take a `snapshot()` when an error or a slow request needs its context, or keep it as a
 /// cheap always-on companion to a sampled log.

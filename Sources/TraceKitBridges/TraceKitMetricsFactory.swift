@@ -3,6 +3,7 @@
 import CoreMetrics
 import TraceKit
 import TraceMetrics
+import TraceSync
 
 /// Makes swift-metrics `Counter`, `FloatingPointCounter`, `Recorder`, `Timer` and `Meter` record into a TraceKit
 /// ``MetricsRegistry``, so libraries instrumented with swift-metrics show up on `/metrics`.

@@ -2,6 +2,7 @@
 
 import Instrumentation
 import TraceKit
+import TraceSync
 import Tracing
 
 /// A span started through swift-distributed-tracing (`withSpan`, `startSpan`) and recorded by TraceKit.

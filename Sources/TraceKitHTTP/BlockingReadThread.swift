@@ -2,6 +2,7 @@
 
 import Synchronization
 import TraceKit
+import TraceSync
 
 #if canImport(Glibc)
     import Glibc

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 import TraceKit
+import TraceSync
 
 /// The open connections of a ``MetricsServer`` and whether each is being answered, so that the connection cap is
 /// held against idle and slow clients instead of against the next scrape.

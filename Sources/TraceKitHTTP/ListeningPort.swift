@@ -1,6 +1,7 @@
 // ListeningPort: the port a server ended up bound to, awaited by whoever needs it (port 0 picks one).
 
 import TraceKit
+import TraceSync
 
 /// Holds the bound port once known and wakes everyone waiting for it; `nil` when the server stopped first.
 final class ListeningPort: Sendable {

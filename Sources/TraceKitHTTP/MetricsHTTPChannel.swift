@@ -79,9 +79,11 @@ final class ConnectionHandover: Sendable {
         !claimed.exchange(true, ordering: .acquiringAndReleasing)
     }
 
-    /// Called when the connection closes: finishes it if nobody served it.
+    /// Called when the connection closes: finishes it if nobody served it (`executeThenClose` finishes the
+    /// writer; the channel is closed already).
     func finishIfUnserved() {
         guard claim() else { return }
-        asyncChannel.outbound.finish()
+        let asyncChannel = self.asyncChannel
+        Task { try? await asyncChannel.executeThenClose { _, _ in } }
     }
 }

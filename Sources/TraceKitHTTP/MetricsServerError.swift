@@ -2,6 +2,7 @@
 
 import NIOCore
 import TraceKit
+import TraceSync
 
 #if canImport(Glibc)
     import Glibc

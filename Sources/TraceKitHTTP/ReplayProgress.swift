@@ -1,6 +1,7 @@
 // ReplayProgress: how many spans and damaged regions a log replay has read so far.
 
 import TraceKit
+import TraceSync
 
 /// Counts of what a ``LogMetricsService`` read, safe to read from any thread.
 final class ReplayProgress: Sendable {

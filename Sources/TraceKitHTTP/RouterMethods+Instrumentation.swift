@@ -20,9 +20,9 @@ extension RouterMethods {
     /// ```
     @discardableResult
     public func addServerInstrumentation() -> Self {
-        add(middleware: MetricsMiddleware<Context>())
-        add(middleware: HTTPErrorResponseMiddleware<Context>())
-        add(middleware: TracingMiddleware<Context>())
+        _ = add(middleware: MetricsMiddleware<Context>())
+        _ = add(middleware: HTTPErrorResponseMiddleware<Context>())
+        _ = add(middleware: TracingMiddleware<Context>())
         return self
     }
 }

@@ -2,6 +2,7 @@
 
 import Synchronization
 import TraceKit
+import TraceSync
 
 /// A sink that keeps every finished span in memory, in the order they finished.
 ///

@@ -3,7 +3,7 @@
 import TraceKit
 
 /// What a block decodes to for a reader: `LogEntry`s, or `LogBatchEntry`s with the spans as one batch.
-protocol DecodedBlockEntry {
+protocol DecodedBlockEntry: SendableMetatype {
     /// Decodes `payload` and appends its entries; on malformed data throws after appending what came before.
     /// With `attributeKeys`, attribute values of other keys may be left out.
     static func decode(_ payload: UnsafeRawBufferPointer, attributeKeys: Set<String>?, into entries: inout [Self])

@@ -8,6 +8,7 @@ import TraceKit
 import TraceKitHTTP
 import TraceLog
 import TraceMetrics
+import TraceSync
 
 /// `tracekit serve PATH... [--port 9464] [--host 127.0.0.1] [--follow] [--no-process-metrics]`.
 struct ServeCommand: AsyncParsableCommand {

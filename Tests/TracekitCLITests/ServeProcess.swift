@@ -26,7 +26,7 @@ final class ServeProcess: @unchecked Sendable {
             throw CLIProcess.MissingBinary()
         }
         stderrFile = directory.file("serve-\(UUID().uuidString).stderr")
-        FileManager.default.createFile(atPath: stderrFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile, contents: nil)
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["serve"] + arguments
         process.standardOutput = stdout

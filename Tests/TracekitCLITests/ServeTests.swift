@@ -49,7 +49,7 @@ import Testing
             reason = "not a TraceKit log: the directory holds no .tklog files"
         case .emptyFile:
             path = directory.file("empty.tklog")
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             reason = "not a TraceKit log: the file is empty"
         }
         for follow in [false, true] {
