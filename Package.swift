@@ -117,12 +117,13 @@ let package = Package(
         ),
 
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
-        .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting"]),
+        .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting", "TraceSync"]),
         // A child process the trace log tests kill mid-write and run under a file-size limit.
         .executableTarget(
             name: "TraceLogCrashChild", dependencies: ["TraceLog", "TraceKit"], path: "Tests/TraceLogCrashChild"),
-        .testTarget(name: "TraceMetricsTests", dependencies: ["TraceMetrics"]),
-        .testTarget(name: "TraceExportTests", dependencies: ["TraceExport", "TraceKit", "TraceKitTesting"]),
+        .testTarget(name: "TraceMetricsTests", dependencies: ["TraceMetrics", "TraceSync"]),
+        .testTarget(
+            name: "TraceExportTests", dependencies: ["TraceExport", "TraceKit", "TraceKitTesting", "TraceSync"]),
         .testTarget(
             name: "TraceKitBridgesTests",
             dependencies: [
@@ -149,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TraceAnalysisTests",
-            dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting", "TraceMetrics", "TraceLog"]
+            dependencies: ["TraceAnalysis", "TraceKit", "TraceKitTesting", "TraceMetrics", "TraceLog", "TraceSync"]
         ),
         // End-to-end tests that run the built `tracekit` binary; they write their input logs with TraceLog.
         .testTarget(name: "TracekitCLITests", dependencies: ["TraceKit", "TraceLog"]),

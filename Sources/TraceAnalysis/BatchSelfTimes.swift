@@ -1,6 +1,7 @@
 // BatchSelfTimes: self time for a block of spans in finishing order, children linked to parents within the block.
 
 import TraceKit
+import TraceSync
 
 /// Self time for a batch of spans in the order they finished: the same answer as feeding them one at a time to
 /// a `SelfTimeTracker`, for less. A child whose parent finishes later in the same batch is linked to it through a

@@ -1,19 +1,24 @@
-// DurationText: nanoseconds as short human-readable text ("850ns", "12.345ms"), without Foundation.
+// DurationText: nanoseconds as short human-readable text ("850ns", "12.345ms", "2.500s"), without Foundation.
 
-enum DurationText {
+/// Durations as the tables, trees and reports of the package print them.
+///
+/// ```swift
+/// DurationText.format(nanoseconds: 12_345_678)   // "12.346ms"
+/// ```
+package enum DurationText {
     /// Nanoseconds in the largest unit that keeps the number at least 1, with 3 decimals above ns.
     ///
     /// `850` → `850ns`, `12_345` → `12.345µs`, `12_345_678` → `12.346ms`, `2_500_000_000` → `2.500s`.
-    static func format(nanoseconds: UInt64) -> String {
+    package static func format(nanoseconds: UInt64) -> String {
         if nanoseconds < 1_000 { return "\(nanoseconds)ns" }
         if nanoseconds < 1_000_000 { return fixedThreeDecimals(thousandths: nanoseconds) + "µs" }
         if nanoseconds < 1_000_000_000 { return fixedThreeDecimals(thousandths: rounded(nanoseconds, 1_000)) + "ms" }
         return fixedThreeDecimals(thousandths: rounded(nanoseconds, 1_000_000)) + "s"
     }
 
-    /// A non-negative double of nanoseconds (a mean or quantile), rounded to whole nanoseconds.
-    static func format(nanoseconds: Double) -> String {
-        guard nanoseconds.isFinite else { return "n/a" }
+    /// A double of nanoseconds (a mean or a quantile), rounded to whole nanoseconds; `-` when missing or not finite.
+    package static func format(nanoseconds: Double?) -> String {
+        guard let nanoseconds, nanoseconds.isFinite else { return "-" }
         if nanoseconds <= 0 { return "0ns" }
         if nanoseconds >= 1.8e19 { return format(nanoseconds: UInt64.max) }
         return format(nanoseconds: UInt64(nanoseconds.rounded()))

@@ -62,8 +62,8 @@ public struct LatencyDiffReport: Hashable, Sendable {
             rows.append(
                 [
                     diff.name,
-                    diff.baselineMedianNanoseconds.map { DurationText.format(nanoseconds: $0) } ?? "-",
-                    diff.candidateMedianNanoseconds.map { DurationText.format(nanoseconds: $0) } ?? "-",
+                    DurationText.format(nanoseconds: diff.baselineMedianNanoseconds),
+                    DurationText.format(nanoseconds: diff.candidateMedianNanoseconds),
                     diff.medianChange.map { Self.percentText($0 * 100, decimals: 1, signed: true) } ?? "-",
                     diff.relativeShiftInterval.map {
                         "[" + Self.percentText($0.lowerBound * 100, decimals: 1, signed: true) + ", "

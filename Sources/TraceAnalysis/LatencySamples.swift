@@ -1,6 +1,7 @@
 // LatencySamples: span durations kept per name for a diff, capped per name by reservoir sampling.
 
 import TraceKit
+import TraceSync
 
 /// Durations per span name, the input of a `LatencyDiffReport`, with memory capped per name.
 ///

@@ -1,6 +1,7 @@
 // SpanKeyHash: a seeded hash of a (trace id, span id) key that ids chosen by a log's writer cannot aim.
 
 import TraceKit
+import TraceSync
 
 /// A hash of a span key (trace id and span id) under a secret seed, for the open-addressing tables that link
 /// children to parents. Each word is folded in with a full 64 x 64 -> 128-bit multiply by a seeded value, so

@@ -54,7 +54,7 @@ final class OTLPExportQueue: @unchecked Sendable {
     /// to one batch of spans into `batch`.
     func take(into batch: inout [SpanRecord], delayNanoseconds: UInt64) -> Work {
         locked {
-            let deadline = Self.monotonicNow() &+ delayNanoseconds
+            let deadline = MonotonicClock.nowNanoseconds() &+ delayNanoseconds
             while spans.count < batchSize && requestedFlushes == completedFlushes && !closeRequested {
                 if !signals.waitForWork(untilMonotonicNanoseconds: deadline) { break }
             }
@@ -104,10 +104,4 @@ final class OTLPExportQueue: @unchecked Sendable {
     }
 
     var count: Int { locked { spans.count } }
-
-    static func monotonicNow() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
 }

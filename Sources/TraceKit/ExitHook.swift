@@ -35,17 +35,11 @@ enum ExitHook {
             work()  // No thread to spare: do it here, unbounded, rather than lose the spans.
             return
         }
-        if completion.wait(nanoseconds: Self.nanoseconds(timeout)) {
+        if completion.wait(nanoseconds: timeout.wholeNanoseconds) {
             pthread_join(thread, nil)
         } else {
             pthread_detach(thread)
         }
-    }
-
-    static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return 0 }
-        return UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
     }
 
     /// A flag one thread sets and another waits for, with a deadline.

@@ -68,7 +68,7 @@ final class LogFileAppender {
             self.recovery = LogRecovery(existingBytes: 0, resumeOffset: 0, discardedBytes: 0, damagedRegions: [])
         }
         self.fileOffset = recovery.resumeOffset
-        self.fileOpenedAtNanoseconds = Self.monotonicNow()
+        self.fileOpenedAtNanoseconds = MonotonicClock.nowNanoseconds()
     }
 
     /// Opens (or creates) `path`, keeps its complete blocks and cuts off a torn tail.
@@ -112,28 +112,17 @@ final class LogFileAppender {
         }
     }
 
-    static func monotonicNow() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-    }
-
-    static func wallNow() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-    }
-
     /// Prepares an empty block: id keys, and the file header when this is the first block this writer puts in the file.
     private func startBlockIfEmpty() {
         guard encoder.isEmpty else { return }
         if encoder.identifiers == nil, let scheme = identifierSource() {
             encoder.identifiers = IdentifierKeys(scheme)
         }
-        blockStartedAtNanoseconds = Self.monotonicNow()
+        blockStartedAtNanoseconds = MonotonicClock.nowNanoseconds()
         if needsFileHeader {
             let header = LogFileHeader(
-                formatVersion: LogFormat.formatVersion, resource: resource, openedUnixNanoseconds: Self.wallNow(),
+                formatVersion: LogFormat.formatVersion, resource: resource,
+                openedUnixNanoseconds: WallClock.nowUnixNanoseconds(),
                 fileSequence: fileSequence)
             // A header alone always fits an empty block unless the resource is absurdly large; then it is left out.
             blockHasFileHeader = encoder.append(header)
@@ -170,7 +159,7 @@ final class LogFileAppender {
     /// Writes the pending drop notices into the current block.
     private func appendDropNotices() {
         guard !unrecordedDrops.isEmpty else { return }
-        let now = Self.wallNow()
+        let now = WallClock.nowUnixNanoseconds()
         for (code, count) in unrecordedDrops.sorted(by: { $0.key < $1.key }) {
             startBlockIfEmpty()
             let notice = DroppedSpans(
@@ -187,25 +176,19 @@ final class LogFileAppender {
     /// Whether the current block is older than the flush interval.
     var blockIsDue: Bool {
         guard let started = blockStartedAtNanoseconds else { return !unrecordedDrops.isEmpty }
-        return Self.monotonicNow() &- started >= Self.nanoseconds(options.flushInterval)
+        return MonotonicClock.nowNanoseconds() &- started >= options.flushInterval.wholeNanoseconds
     }
 
     /// The monotonic time by which the writer thread must wake up to seal the current block in time.
     var nextDeadline: UInt64 {
-        let interval = Self.nanoseconds(options.flushInterval)
-        let now = Self.monotonicNow()
+        let interval = options.flushInterval.wholeNanoseconds
+        let now = MonotonicClock.nowNanoseconds()
         // With an empty block, poll the buffer every quarter interval, so a span waits at most 1.25 intervals.
         var deadline = blockStartedAtNanoseconds.map { $0 &+ interval } ?? now &+ interval / 4
         if let age = options.rotation.maxFileAge {
-            deadline = min(deadline, fileOpenedAtNanoseconds &+ Self.nanoseconds(age))
+            deadline = min(deadline, fileOpenedAtNanoseconds &+ age.wholeNanoseconds)
         }
         return max(deadline, now &+ 1_000_000)
-    }
-
-    static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return 0 }
-        return UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
     }
 
     /// Seals the current block (with any drop notices) and appends it to the file.
@@ -304,7 +287,8 @@ final class LogFileAppender {
         let rotation = options.rotation
         var due = false
         if let maxBytes = rotation.maxFileBytes, fileOffset >= maxBytes { due = true }
-        if let maxAge = rotation.maxFileAge, Self.monotonicNow() &- fileOpenedAtNanoseconds >= Self.nanoseconds(maxAge),
+        if let maxAge = rotation.maxFileAge,
+            MonotonicClock.nowNanoseconds() &- fileOpenedAtNanoseconds >= maxAge.wholeNanoseconds,
             fileOffset > 0
         {
             due = true
@@ -318,7 +302,7 @@ final class LogFileAppender {
         let target = LogRotation.nextRotatedPath(for: path)
         guard rename(path, target) == 0 else {
             report(.rotationFailed(path: path, errno: errno))
-            fileOpenedAtNanoseconds = Self.monotonicNow()
+            fileOpenedAtNanoseconds = MonotonicClock.nowNanoseconds()
             return
         }
         do {
@@ -331,7 +315,7 @@ final class LogFileAppender {
             report(error)
             return
         }
-        fileOpenedAtNanoseconds = Self.monotonicNow()
+        fileOpenedAtNanoseconds = MonotonicClock.nowNanoseconds()
         fileSequence += 1
         needsFileHeader = true
         counters.rotations.add(1, ordering: .relaxed)

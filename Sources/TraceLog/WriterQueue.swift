@@ -71,7 +71,7 @@ final class WriterQueue: @unchecked Sendable {
             }
         case .blockCallerUpTo(let timeout):
             guard !writerStalled else { return false }
-            let deadline = Self.monotonicNow() &+ Self.nanoseconds(timeout)
+            let deadline = MonotonicClock.nowNanoseconds() &+ timeout.wholeNanoseconds
             while spans.count >= capacity && !closeRequested {
                 signals.signalWork()
                 if !signals.waitForProgress(untilMonotonicNanoseconds: deadline), spans.count >= capacity {
@@ -81,18 +81,6 @@ final class WriterQueue: @unchecked Sendable {
             }
         }
         return !closeRequested
-    }
-
-    static func monotonicNow() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-    }
-
-    static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return 0 }
-        return UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
     }
 
     /// Asks the writer to seal and write everything handed over so far; waits until it has.

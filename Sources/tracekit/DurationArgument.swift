@@ -1,6 +1,7 @@
 // DurationArgument: a command-line duration such as "5us", "0.5ms", "2s" or "0", read as nanoseconds.
 
 import ArgumentParser
+import TraceAnalysis
 
 /// A non-negative duration given on the command line: a number and a unit (`ns`, `us` or `µs`, `ms`, `s`);
 /// a bare `0` is allowed.

@@ -1,6 +1,7 @@
 // LatencyHistogramSVG: one span name's durations as an inline SVG bar chart on a logarithmic time axis.
 
 import Foundation
+import TraceAnalysis
 
 /// Buckets durations by powers of 10^(1/4) (four buckets per decade: 1, 1.8, 3.2, 5.6 x 10^k ns) and draws
 /// a bar per bucket between the fastest and slowest span, with the count on hover (`<title>`, no script).

@@ -1,5 +1,6 @@
 // SpanLine: one span as a line of text for `tracekit replay`: time, ids, name, kind, duration, status, attributes.
 
+import TraceAnalysis
 import TraceKit
 
 enum SpanLine {

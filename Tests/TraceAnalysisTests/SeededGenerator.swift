@@ -1,4 +1,6 @@
-// SeededGenerator: a reproducible random source (SplitMix64) so generated test data is the same every run.
+// SeededGenerator: a reproducible random source (the package's SplitMix64) so generated test data is the same every run.
+
+import TraceSync
 
 #if canImport(Glibc)
     import Glibc
@@ -6,21 +8,9 @@
     import Darwin
 #endif
 
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+typealias SeededGenerator = SplitMix64
 
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A log-normal draw (Box-Muller), the usual shape of latencies.
     mutating func logNormal(median: Double, sigma: Double) -> Double {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TraceKit
 import TraceKitTesting
+import TraceSync
 
 @testable import TraceExport
 
@@ -60,7 +61,7 @@ import TraceKitTesting
     /// children starting with their parent or as long as it, zero-length spans, a child outliving its parent and
     /// orphans whose parent is missing.
     static func concurrentTraces(_ traceCount: Int, seed: UInt64) -> [SpanRecord] {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var spans: [SpanRecord] = []
         var nextID: UInt64 = 1
         func add(_ trace: TraceID, parent: SpanID?, start: UInt64, duration: UInt64, depth: Int) {
@@ -197,18 +198,4 @@ import TraceKitTesting
         #expect(layout.spans.map(\.name) == ["root", "child", "grandchild"])
         #expect(layout.lanes == [1, 1, 1])
     }
-}
-
-/// SplitMix64, so the generated traces are the same every run.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 }

@@ -1,21 +1,10 @@
 // SpanGenerator: seeded random spans covering every field and attribute type, for round-trip tests.
 
 import TraceKit
+import TraceSync
 
-/// A small deterministic generator (SplitMix64), so every test run sees the same spans for a seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The package's SplitMix64, so every test run sees the same spans for a seed.
+typealias SeededGenerator = SplitMix64
 
 /// Makes random spans: some with ids from `scheme` (counter-coded in the log), some with foreign ids.
 struct SpanGenerator {

@@ -1,20 +1,9 @@
 // The summary sketch's error bound, checked against exact quantiles of generated data, and its merging.
 
 import Testing
+import TraceSync
 
 @testable import TraceMetrics
-
-/// SplitMix64: a small deterministic generator, so the data is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("DDSketch behind summaries")
 struct DDSketchTests {
@@ -26,7 +15,7 @@ struct DDSketchTests {
     }
 
     static func data(_ distribution: String, count: Int, seed: UInt64) -> [Double] {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             let u = Double.random(in: Double.ulpOfOne..<1, using: &random)
             switch distribution {
