@@ -267,7 +267,7 @@ def span_columns(b, spans, extra_columns=(), threshold_column=None):
             flags |= 1 | (8 if sp["parent"][0] == "c" else 0)
         sid = decoded_id(b, sp["sid"])
         closes = sid in pending
-        flags |= 16 if closes else 0
+        flags |= (16 if closes else 0) | sp.get("flag_extra", 0)
         col(0).append(flags)
         col(1).extend(varint(sp.get("force_shape", number)))
         if sp["sid"][0] == "c":
@@ -542,6 +542,20 @@ def v3_newer_version():
     return b.bytes() + EOF_MARKER
 
 
+def v2_limits():
+    """Two bounds of section 2.5: a span columns record whose spans add up to more than 65536 attribute slots is
+    malformed from the span that passes the bound (the spans before it are kept); and `parent_is_counter` without
+    `has_parent` is ignored, also in a block without id keys."""
+    b = Block()
+    file_header(b)
+    orphan = span(("r", 1), ("r", 1, 2), T0, 10, "parent_is_counter without a parent")
+    orphan["flag_extra"] = 8
+    span_columns(b, [orphan])
+    many = [("flag", 5, True)] * 30_000  # one key 30,000 times: 30,000 slots, one attribute
+    span_columns(b, [span(("r", n), ("r", 1, 2), T0 + n, 10, "many slots", attrs=many) for n in (2, 3, 4)])
+    return b.bytes() + EOF_MARKER
+
+
 BUILDERS = {
     "v1-span-runs.tklog": v1_span_runs,
     "v2-span-columns.tklog": v2_span_columns,
@@ -550,6 +564,7 @@ BUILDERS = {
     "v2-torn-tail.tklog": v2_torn_tail,
     "v2-torn-only-block.tklog": v2_torn_only_block,
     "v3-newer-version.tklog": v3_newer_version,
+    "v2-limits.tklog": v2_limits,
 }
 
 

@@ -272,6 +272,10 @@ def read_signed_class(column, bits):
     return (-magnitude if c & 1 else magnitude) & M64
 
 
+# Section 2.5: the attribute slots of all the spans of one span columns record, at most.
+MAX_ATTRIBUTE_SLOTS_PER_RECORD = 65536
+
+
 def decode_columns(r, table, keys, out):
     """A span columns record (type 0x05, section 2.5); `r` covers the record body."""
     def s(c):
@@ -322,15 +326,20 @@ def decode_columns(r, table, keys, out):
     bit_c = column(9)
     bits = BitReader(r.data, bit_c.pos, bit_c.end)
     prev_counter, prev_end, pending, last_strings = 0, 0, {}, {}
+    slots_left = MAX_ATTRIBUTE_SLOTS_PER_RECORD
     for _ in range(count):
         flags = flags_c.byte()
         if flags & 0xE0:
             raise Malformed("reserved span flags 0x%02x" % flags)
-        if flags & 0b1110 and keys is None:
+        # parent_is_counter (bit 3) counts only with has_parent (bit 0).
+        if (flags & 0b0110 or flags & 0b1001 == 0b1001) and keys is None:
             raise Malformed("counter-coded id without keys")
         shape_index = shape_c.varint()
         if shape_index >= len(shapes):
             raise Malformed("shape index %d outside %d shapes" % (shape_index, len(shapes)))
+        slots_left -= len(shapes[shape_index][6])
+        if slots_left < 0:
+            raise Malformed("more than %d attributes in one record" % MAX_ATTRIBUTE_SLOTS_PER_RECORD)
         name, kind, status, message, has_events, has_limits, slots = shapes[shape_index]
         if flags & 2:
             prev_counter = span_c.delta(prev_counter)
@@ -490,7 +499,7 @@ def check(data):
             q += 1
         if q < 0 and limit < len(data):
             out["damage"].append({"offset": p, "length": limit - p, "kind": kind,
-                                  "reason": reason + "; no valid BGZF block in the first 16 MiB"})
+                                  "reason": reason + "; no valid BGZF block in the first 16 MiB, so the reader stopped looking"})
             break
         end = len(data) if q < 0 else q
         out["damage"].append({"offset": p, "length": end - p, "reason": reason, "kind": kind})
