@@ -22,6 +22,11 @@ EOF_MARKER = bytes.fromhex("1f8b08040000000000ff0600424302001b000300000000000000
 # Id keys of the blocks that have them (section 3).
 KEYS = (0x4BF92F3577B34DA6, 0x1234_5678_9ABC_DEF0, 0x0FED_CBA9_8765_4321)
 T0 = 1_764_000_000_000_000_000  # 2025-11-24T16:00:00Z
+# What stands for "something a later version added" (Docs/LogFormat.md section 6): values no version will ever
+# give a meaning, so that every later reader still reads these logs to the same output.
+UNKNOWN_RECORD = 0xFF
+UNKNOWN_COLUMN = 15
+UNKNOWN_BLOCK_FLAG = 1 << 6
 
 
 def permute(key, n):
@@ -85,8 +90,8 @@ def block(payload, isize=None, crc=None, extra=None):
 class Block:
     """The payload of one block: its string table, id keys and records (the block header record goes first)."""
 
-    def __init__(self, keys=None, flags=0, header_tail=b""):
-        self.keys, self.flags, self.header_tail = keys, flags, header_tail
+    def __init__(self, keys=None, flags=0):
+        self.keys, self.flags = keys, flags
         self.strings, self.index, self.records = [], {}, []
         self.prev_counter = self.prev_end = 0  # span run state (section 2.4), per block
 
@@ -115,7 +120,7 @@ class Block:
         if self.keys:
             body += b"".join(u64(k) for k in self.keys)
         body += varint(len(self.strings)) + b"".join(varint(len(s)) + s for s in self.strings)
-        return record(0x01, body + self.header_tail) + b"".join(self.records)
+        return record(0x01, body) + b"".join(self.records)
 
     def bytes(self, **damage):
         return block(self.payload(), **damage)
@@ -150,10 +155,10 @@ def attributes(b, attrs):
     return varint(len(attrs)) + b"".join(b.ref(key) + attr_value(b, kind, value) for key, kind, value in attrs)
 
 
-def file_header(b, version=2, sequence=0, service="checkout", host="host-1", pid=4242, attrs=(), tail=b""):
+def file_header(b, version=2, sequence=0, service="checkout", host="host-1", pid=4242, attrs=()):
     body = b"TKLG" + varint(version) + varint(T0 - 5_000_000_000) + varint(sequence) + b.ref(service)
     body += b.ref(host) + svarint(pid) + varint(T0 - 60_000_000_000) + b.ref("0.1.0") + attributes(b, list(attrs))
-    b.add(0x02, body + tail)
+    b.add(0x02, body)
 
 
 def dropped(b, reason, count, when=T0 + 9_000_000):
@@ -366,7 +371,7 @@ def v1_span_runs():
     span_run(b, spans[:3])
     dropped(b, 0, 12)
     span_run(b, spans[3:])  # state carries from the first run: prev_counter 1, prev_end of span 3
-    b.add(0x20, b"a record type from a newer writer")
+    b.add(UNKNOWN_RECORD, b"a record type from a newer writer")
     dropped(b, 1, 3)
     first = b.bytes()
 
@@ -386,7 +391,7 @@ def v2_span_columns():
     """Format version 2: span columns with children before their parent (closes_children), counter-coded and
     raw ids, repeated strings, a shape with a key twice, sampling thresholds, every value type, events, limit
     counts; a block without keys holding two span columns records, a span run, an unknown record and a
-    reserved column; block and file headers with fields a newer writer appended."""
+    reserved column and an unknown block header flag."""
     b = Block(keys=KEYS)
     file_header(b, attrs=[("region", 1, "eu")])
     third = 1 << 54  # a threshold of 2^54: a quarter of traces dropped, adjusted count 4/3
@@ -412,17 +417,17 @@ def v2_span_columns():
     dropped(b, 0, 2)
     first = b.bytes()
 
-    # No keys; an unknown block header flag (bit 3) with a field after the string table; a file header with
-    # a field appended; two span columns records (each from fresh state) and a span run in one block.
-    c = Block(flags=8, header_tail=b"\x05future")
-    file_header(c, sequence=1, pid=99, tail=b"\x01\x02appended")
+    # No keys; an unknown block header flag; two span columns records (each from fresh state) and a span run in
+    # one block.
+    c = Block(flags=UNKNOWN_BLOCK_FLAG)
+    file_header(c, sequence=1, pid=99)
     k = c.s("k")
     again = c.duplicate("k")  # the same text at a second index: still one key
     span_columns(c, [
         span(("r", 5), ("r", 7, 8), T0 + 100, 10, "a", attrs=[(k, 1, "one"), (again, 1, "two")]),
         span(("r", 6), ("r", 7, 8), T0 + 50, 100, "parent of a?", parent=("r", 9)),
-    ], extra_columns=[(12, b"reserved column")])
-    c.add(0x7E, b"")
+    ], extra_columns=[(UNKNOWN_COLUMN, b"reserved column")])
+    c.add(UNKNOWN_RECORD, b"")
     span_columns(c, [
         span(("r", 9), ("r", 7, 8), T0, 500, "root", kind=1),  # pending is fresh: no closes_children
         span(("r", 10), ("r", 7, 8), T0 + 600, 1, "after", parent=("r", 9), threshold=5),
@@ -530,15 +535,15 @@ def v2_torn_only_block():
     return data[: len(data) - 5]
 
 
-def v3_newer_version():
-    """A file header of format version 3 (newer than any reader so far) with a field appended, a record type
-    and a column this reader does not know: read what is known, skip the rest, warn."""
+def v1000_future_version():
+    """A file header of format version 1000, newer than any reader will be, with a record type and a column no
+    version knows: a reader reads what it knows, skips the rest and warns (section 2.3)."""
     b = Block(keys=KEYS)
-    file_header(b, version=3, tail=b"\x07")
-    b.add(0x06, b"\x01\x02\x03 a version 3 record")
-    span_columns(b, [span(("c", 1), ("c", 1), T0, 10, "v3 root", kind=1),
-                     span(("c", 2), ("c", 1), T0 + 1, 5, "v3 child", parent=("c", 1))],
-                 extra_columns=[(13, b"\x01\x02"), (15, b"\xff")])
+    file_header(b, version=1000)
+    b.add(UNKNOWN_RECORD, b"\x01\x02\x03 a record of a later version")
+    span_columns(b, [span(("c", 1), ("c", 1), T0, 10, "future root", kind=1),
+                     span(("c", 2), ("c", 1), T0 + 1, 5, "future child", parent=("c", 1))],
+                 extra_columns=[(UNKNOWN_COLUMN, b"\x01\x02\xff")])
     return b.bytes() + EOF_MARKER
 
 
@@ -563,7 +568,7 @@ BUILDERS = {
     "v2-damage.tklog": v2_damage,
     "v2-torn-tail.tklog": v2_torn_tail,
     "v2-torn-only-block.tklog": v2_torn_only_block,
-    "v3-newer-version.tklog": v3_newer_version,
+    "v1000-future-version.tklog": v1000_future_version,
     "v2-limits.tklog": v2_limits,
 }
 

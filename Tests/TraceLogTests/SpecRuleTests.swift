@@ -81,19 +81,46 @@ import TraceKit
         #expect(entries.spans.map(\.name) == ["first", "second"])
     }
 
-    /// The corpus log of format version 3: read as far as version 2 knows it, and flagged.
+    /// The corpus log of format version 1000: read as far as version 2 knows it, and flagged.
     @Test func aNewerFormatVersionIsReadAsFarAsThisReaderKnowsItAndFlagged() throws {
         let directory = try #require(CorpusTests.directory)
-        let entries = Array(try LogReader(path: directory + "/v3-newer-version.tklog"))
+        let entries = Array(try LogReader(path: directory + "/v1000-future-version.tklog"))
         let headers = entries.compactMap { entry -> LogFileHeader? in
             if case .header(let header) = entry { return header }
             return nil
         }
-        #expect(headers.map(\.formatVersion) == [3])
+        #expect(headers.map(\.formatVersion) == [1000])
         #expect(headers.map(\.isNewerThanReader) == [true])
         #expect(entries.damages.isEmpty)
-        #expect(entries.spans.map(\.name) == ["v3 root", "v3 child"])
+        #expect(entries.spans.map(\.name) == ["future root", "future child"])
         #expect(LogFileHeader.newestKnownFormatVersion == 2)
+    }
+
+    /// What a later version may add and a version 2 reader skips (section 2.3): a block header flag bit it does not
+    /// know with a field after the string table, fields after the known ones of a file header and a drop notice,
+    /// and a record type it does not know.
+    @Test func fieldsAndRecordsOfALaterVersionAreSkippedWithoutDamage() throws {
+        func record(_ type: UInt8, _ body: [UInt8]) -> [UInt8] { [type, UInt8(body.count)] + body }
+        let strings: [UInt8] = [3, 3] + Array("svc".utf8) + [4] + Array("host".utf8) + [5] + Array("0.1.0".utf8)
+        let payload =
+            record(0x01, [0x08] + strings + [0x05, 0x66])
+            + record(0x02, Array("TKLG".utf8) + [2, 1, 0, 0, 1, 14, 2, 2, 0] + [0x01, 0x02])
+            + record(0x04, [0, 3, 4, 0x09]) + record(0x30, [1, 2])
+        var entries: [LogEntry] = []
+        var failure: PayloadError?
+        payload.withUnsafeBytes { raw in
+            do throws(PayloadError) { try BlockDecoder.decode(raw, into: &entries) } catch { failure = error }
+        }
+        #expect(failure == nil)
+        let resource = Resource(
+            serviceName: "svc", hostName: "host", processID: 7, processStartUnixNanoseconds: 2,
+            libraryVersion: "0.1.0", attributes: [:])
+        #expect(
+            entries == [
+                .header(
+                    LogFileHeader(formatVersion: 2, resource: resource, openedUnixNanoseconds: 1, fileSequence: 0)),
+                .droppedSpans(DroppedSpans(reason: .bufferFull, count: 3, recordedUnixNanoseconds: 4)),
+            ])
     }
 
     /// A malformed span columns record: the spans decoded before the fault and the records before it are kept by
