@@ -555,7 +555,7 @@ def replay_json(span):
 
 
 def corpus_summary(out):
-    """What a corpus log's NAME.summary.json holds (Tests/TraceLogTests/Corpus/README.md)."""
+    """What a corpus log's NAME.summary.json holds (Docs/LogFormat.md section 6)."""
     return {
         "span_count": len(out["spans"]),
         "headers": [{"format_version": h["version"], "opened_unix_nano": h["opened"], "file_sequence": h["sequence"],

@@ -8,7 +8,7 @@ import TraceKit
 @testable import TraceExport
 @testable import TraceLog
 
-/// The golden corpus (`Tests/TraceLogTests/Corpus`, see its README.md): logs of every format version written so far,
+/// The golden corpus (`Tests/TraceLogTests/Corpus`, Docs/LogFormat.md section 6): logs of every format version so far,
 /// each with `NAME.replay.jsonl` (what `tracekit replay --json NAME` prints) and `NAME.summary.json` (file headers,
 /// drop notices, damage, end-of-file marker). The corpus only grows (Docs/LogFormat.md section 6).
 @Suite struct CorpusTests {
