@@ -117,7 +117,11 @@ let package = Package(
         ),
 
         .testTarget(name: "TraceKitTests", dependencies: ["TraceKit", "TraceKitTesting"]),
-        .testTarget(name: "TraceLogTests", dependencies: ["TraceLog", "TraceKit", "TraceKitTesting", "TraceSync"]),
+        // Corpus: the golden corpus of logs of every format version, with their expected replay output.
+        .testTarget(
+            name: "TraceLogTests",
+            dependencies: ["TraceLog", "TraceKit", "TraceKitTesting", "TraceExport", "TraceSync"],
+            resources: [.copy("Corpus")]),
         // A child process the trace log tests kill mid-write and run under a file-size limit.
         .executableTarget(
             name: "TraceLogCrashChild", dependencies: ["TraceLog", "TraceKit"], path: "Tests/TraceLogCrashChild"),

@@ -3,17 +3,29 @@
 
 Reads span run records (0x03, format version 1) and span columns records (0x05, format version 2).
 Standard library only. Usage:
-    tklog_check.py FILE             print a JSON summary (blocks, spans, headers, drops, damage, eof marker)
-    tklog_check.py --spans FILE     print one JSON object per span (ids as hex), then the summary
-Exit status: 0 if the file has no damage, 1 if damage was found, 2 on usage errors.
+    tklog_check.py FILE                 print a JSON summary (blocks, spans, headers, drops, damage, eof marker)
+    tklog_check.py --spans FILE         print one JSON object per span (ids as hex), then the summary
+    tklog_check.py --replay-json FILE   print each span as `tracekit replay --json` does (Docs/CLI.md), one line
+                                        per span, then the corpus summary line (Tests/TraceLogTests/Corpus)
+    tklog_check.py --corpus DIR         compare every DIR/NAME.tklog with NAME.replay.jsonl and NAME.summary.json
+                                        field by field; print each difference
+Exit status: 0 if the file has no damage (--corpus: every log matches), 1 if damage was found (--corpus: a
+difference), 2 on usage errors. A file header with a format version above 2 is read as far as this reader knows
+the format, with a warning on stderr (Docs/LogFormat.md section 2.3).
 """
 import json
+import math
+import os
 import struct
 import sys
 import zlib
 
 EOF_MARKER = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 M64 = (1 << 64) - 1
+# The newest format version this reader knows (section 2.3).
+FORMAT_VERSION = 2
+KINDS = ["internal", "server", "client", "producer", "consumer"]
+STATUSES = ["unset", "ok", "error"]
 
 
 def permute(key, n):
@@ -81,52 +93,60 @@ class Cursor:
 
 
 def parse_block(data, p):
-    """Returns ('good', size, payload) or ('incomplete',) or ('bad', reason)."""
+    """Returns ('good', size, payload) or ('incomplete',) or ('bad', reason, kind) (section 1.1)."""
     if len(data) - p < 12:
         if data[p:p + 4] != b"\x1f\x8b\x08\x04"[:len(data) - p]:
-            return ("bad", "bad gzip header")
+            return ("bad", "bad gzip header", "notABlock")
         return ("incomplete",)
     if data[p:p + 4] != b"\x1f\x8b\x08\x04":
-        return ("bad", "bad gzip header")
+        return ("bad", "bad gzip header", "notABlock")
     xlen = struct.unpack_from("<H", data, p + 10)[0]
     if len(data) - p < 12 + xlen:
         return ("incomplete",)
-    q, bsize = p + 12, None
+    q, bsizes = p + 12, []
     while q + 4 <= p + 12 + xlen:
         slen = struct.unpack_from("<H", data, q + 2)[0]
         if q + 4 + slen > p + 12 + xlen:
-            return ("bad", "bad gzip header: subfield overruns XLEN")
-        if data[q:q + 2] == b"BC" and slen == 2:
-            bsize = struct.unpack_from("<H", data, q + 4)[0]
+            return ("bad", "bad gzip header: subfield overruns XLEN", "notABlock")
+        if data[q:q + 2] == b"BC":
+            if slen != 2:
+                return ("bad", "bad gzip header: BC subfield of length %d" % slen, "notABlock")
+            bsizes.append(struct.unpack_from("<H", data, q + 4)[0])
         q += 4 + slen
-    if bsize is None:
-        return ("bad", "bad gzip header: no BC subfield")
-    size = bsize + 1
+    if len(bsizes) != 1:
+        return ("bad", "bad gzip header: %d BC subfields" % len(bsizes), "notABlock")
+    size = bsizes[0] + 1
     if size < 12 + xlen + 8:
-        return ("bad", "bad gzip header: BSIZE too small")
+        return ("bad", "bad gzip header: BSIZE too small", "notABlock")
     if len(data) - p < size:
         return ("incomplete",)
     crc, isize = struct.unpack_from("<II", data, p + size - 8)
     if isize > 65536:
-        return ("bad", "ISIZE too large")
+        return ("bad", "ISIZE %d exceeds 65536" % isize, "corruptBlock")
     inflater = zlib.decompressobj(-15)
     try:
         payload = inflater.decompress(data[p + 12 + xlen:p + size - 8], 65537)
     except zlib.error as error:
-        return ("bad", "inflate failed: %s" % error)
+        return ("bad", "inflate failed: %s" % error, "corruptBlock")
     if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
-        return ("bad", "inflate failed: stream incomplete or trailing data")
+        return ("bad", "inflate failed: stream incomplete or trailing data", "corruptBlock")
     if len(payload) != isize:
-        return ("bad", "ISIZE mismatch")
+        return ("bad", "ISIZE mismatch", "corruptBlock")
     if zlib.crc32(payload) & 0xFFFFFFFF != crc:
-        return ("bad", "CRC mismatch")
+        return ("bad", "CRC mismatch", "corruptBlock")
     return ("good", size, payload)
 
 
 def as_double(bits):
-    value = struct.unpack("<d", struct.pack("<Q", bits))[0]
-    # JSON has no infinities or NaN: print those as strings.
-    return value if value == value and abs(value) != float("inf") else repr(value)
+    return struct.unpack("<d", struct.pack("<Q", bits))[0]
+
+
+def merged(pairs):
+    """Attributes with each key once: a repeated key keeps its last value at its first position (section 2.7)."""
+    attributes = {}
+    for key, value in pairs:
+        attributes[key] = value
+    return [[key, value] for key, value in attributes.items()]
 
 
 def read_attributes(c, table):
@@ -158,7 +178,7 @@ def read_attributes(c, table):
         else:
             raise Malformed("unknown attribute type %d" % kind)
         attributes.append([key, value])
-    return attributes
+    return merged(attributes)
 
 
 def decode_span(r, table, keys, prev_counter, prev_end, out):
@@ -252,6 +272,10 @@ def read_signed_class(column, bits):
     return (-magnitude if c & 1 else magnitude) & M64
 
 
+# Section 2.5: the attribute slots of all the spans of one span columns record, at most.
+MAX_ATTRIBUTE_SLOTS_PER_RECORD = 65536
+
+
 def decode_columns(r, table, keys, out):
     """A span columns record (type 0x05, section 2.5); `r` covers the record body."""
     def s(c):
@@ -302,15 +326,20 @@ def decode_columns(r, table, keys, out):
     bit_c = column(9)
     bits = BitReader(r.data, bit_c.pos, bit_c.end)
     prev_counter, prev_end, pending, last_strings = 0, 0, {}, {}
+    slots_left = MAX_ATTRIBUTE_SLOTS_PER_RECORD
     for _ in range(count):
         flags = flags_c.byte()
         if flags & 0xE0:
             raise Malformed("reserved span flags 0x%02x" % flags)
-        if flags & 0b1110 and keys is None:
+        # parent_is_counter (bit 3) counts only with has_parent (bit 0).
+        if (flags & 0b0110 or flags & 0b1001 == 0b1001) and keys is None:
             raise Malformed("counter-coded id without keys")
         shape_index = shape_c.varint()
         if shape_index >= len(shapes):
             raise Malformed("shape index %d outside %d shapes" % (shape_index, len(shapes)))
+        slots_left -= len(shapes[shape_index][6])
+        if slots_left < 0:
+            raise Malformed("more than %d attributes in one record" % MAX_ATTRIBUTE_SLOTS_PER_RECORD)
         name, kind, status, message, has_events, has_limits, slots = shapes[shape_index]
         if flags & 2:
             prev_counter = span_c.delta(prev_counter)
@@ -376,7 +405,7 @@ def decode_columns(r, table, keys, out):
             else:
                 value = [extra.byte() != 0 for _ in range(extra.count())]
             attributes.append([table[key], value])
-        span["attributes"] = attributes
+        span["attributes"] = merged(attributes)
         if has_events:
             span["events"] = [
                 {"name": s(extra), "time": extra.delta(start), "attributes": read_attributes(extra, table)}
@@ -392,6 +421,8 @@ def decode_columns(r, table, keys, out):
 
 
 def decode_payload(payload, out):
+    """The records of one block payload (section 2). On a malformed record it raises Malformed; what it decoded
+    before (records, and spans of the bad record) stays in `out`, and the rest of the block is not read."""
     c = Cursor(payload)
     if c.byte() != 0x01:
         raise Malformed("first record is not a block header")
@@ -399,10 +430,11 @@ def decode_payload(payload, out):
     h = Cursor(payload, c.pos, c.pos + n)
     c.pos += n
     keys = None
-    if h.varint() & 1:
+    if h.varint() & 1:  # other flag bits: reserved, ignored
         keys = (h.u64(), h.u64(), h.u64())
     table = []
     for _ in range(h.count()):
+        # Invalid UTF-8: each maximal invalid subsequence becomes one U+FFFD (section 2.1).
         table.append(h.raw(h.count()).decode("utf-8", "replace"))
     prev_counter, prev_end = 0, 0
     while c.left() > 0:
@@ -452,10 +484,11 @@ def check(data):
                 try:
                     decode_payload(result[2], out)
                 except (Malformed, IndexError, struct.error) as error:
-                    out["damage"].append({"offset": p, "length": result[1], "reason": "malformed: %s" % error})
+                    out["damage"].append({"offset": p, "length": result[1], "reason": "malformed: %s" % error,
+                                          "kind": "malformedPayload"})
             p += result[1]
             continue
-        reason = "truncated block" if result[0] == "incomplete" else result[1]
+        reason, kind = ("truncated block", "truncatedBlock") if result[0] == "incomplete" else result[1:]
         # Before the first good block, candidates start below the search bound.
         limit = len(data) if out["blocks"] else min(len(data), FIRST_BLOCK_SEARCH_BYTES)
         q = p + 1
@@ -465,12 +498,136 @@ def check(data):
                 break
             q += 1
         if q < 0 and limit < len(data):
-            out["damage"].append({"offset": p, "length": limit - p, "reason": reason + "; gave up"})
+            out["damage"].append({"offset": p, "length": limit - p, "kind": kind,
+                                  "reason": reason + "; no valid BGZF block in the first 16 MiB, so the reader stopped looking"})
             break
         end = len(data) if q < 0 else q
-        out["damage"].append({"offset": p, "length": end - p, "reason": reason})
+        out["damage"].append({"offset": p, "length": end - p, "reason": reason, "kind": kind})
         p = end
     return out
+
+
+def json_double(value):
+    """A double as `tracekit replay --json` writes it: a number, or a string for NaN and the infinities."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def json_value(value):
+    if isinstance(value, float):
+        return json_double(value)
+    if isinstance(value, list):
+        return [json_value(item) for item in value]
+    return value
+
+
+def json_attributes(pairs):
+    return {key: json_value(value) for key, value in pairs}
+
+
+def threshold_digits(threshold):
+    """The OpenTelemetry `th` digits: 14 hex digits of the 56-bit threshold, trailing zeros removed."""
+    return ("%014x" % threshold).rstrip("0") or "0"
+
+
+def replay_json(span):
+    """A span in the schema of `tracekit replay --json` (Docs/CLI.md, "replay --json")."""
+    line = {"trace_id": span["traceID"], "span_id": span["spanID"], "parent_span_id": span["parentSpanID"],
+            "name": span["name"], "kind": KINDS[span["kind"]], "status": STATUSES[span["status"]]}
+    if span["status"] == 2:
+        line["status_message"] = span["message"]
+    line.update({"start_unix_nano": span["start"], "duration_nano": span["duration"],
+                 "attributes": json_attributes(span["attributes"]),
+                 "events": [{"name": e["name"], "time_unix_nano": e["time"],
+                             "attributes": json_attributes(e["attributes"])} for e in span.get("events", [])]})
+    limits = span.get("limits", [0, 0, 0])
+    if any(limits):
+        line.update({"dropped_attributes": limits[0] & 0xFFFFFFFF, "dropped_events": limits[1] & 0xFFFFFFFF,
+                     "truncated_values": limits[2] & 0xFFFFFFFF})
+    threshold = span.get("samplingThreshold", 0)
+    if threshold:
+        line["sampling_threshold"] = threshold_digits(threshold)
+        line["adjusted_count"] = float(1 << 56) / float((1 << 56) - threshold)
+    return line
+
+
+def corpus_summary(out):
+    """What a corpus log's NAME.summary.json holds (Docs/LogFormat.md section 6)."""
+    return {
+        "span_count": len(out["spans"]),
+        "headers": [{"format_version": h["version"], "opened_unix_nano": h["opened"], "file_sequence": h["sequence"],
+                     "service_name": h["service"], "host_name": h["host"], "process_id": h["pid"],
+                     "process_start_unix_nano": h["processStart"], "library_version": h["library"],
+                     "attributes": json_attributes(h["attributes"])} for h in out["headers"]],
+        "dropped": [{"reason": d["reason"], "count": d["count"], "recorded_unix_nano": d["time"]}
+                    for d in out["dropped"]],
+        "damage": [{"offset": d["offset"], "length": d["length"], "kind": d["kind"]} for d in out["damage"]],
+        "ends_with_eof_marker": out["endsWithEOFMarker"],
+    }
+
+
+def legacy_span(span):
+    """A span for --spans: non-finite doubles as Python writes them."""
+    def plain(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return repr(value)
+        return [plain(item) for item in value] if isinstance(value, list) else value
+
+    result = dict(span, attributes=[[key, plain(value)] for key, value in span["attributes"]])
+    if "events" in span:
+        result["events"] = [dict(e, attributes=[[k, plain(v)] for k, v in e["attributes"]]) for e in span["events"]]
+    return result
+
+
+def warn_about_versions(path, out):
+    newer = sorted({h["version"] for h in out["headers"] if h["version"] > FORMAT_VERSION})
+    if newer:
+        print("tklog_check: warning: %s: written in format version %s; this reader knows version %d and skipped "
+              "what it does not know" % (path, ", ".join(map(str, newer)), FORMAT_VERSION), file=sys.stderr)
+
+
+def same(expected, actual, where, differences):
+    """Compares decoded JSON values; doubles by value (NaN equals NaN)."""
+    if isinstance(expected, float) or isinstance(actual, float):
+        if not (isinstance(expected, (int, float)) and isinstance(actual, (int, float))) or not (
+                expected == actual or (math.isnan(expected) and math.isnan(actual))):
+            differences.append("%s: expected %r, read %r" % (where, expected, actual))
+    elif isinstance(expected, dict) and isinstance(actual, dict):
+        if list(expected) != list(actual):
+            differences.append("%s: expected keys %s, read %s" % (where, list(expected), list(actual)))
+        for key in expected:
+            if key in actual:
+                same(expected[key], actual[key], "%s.%s" % (where, key), differences)
+    elif isinstance(expected, list) and isinstance(actual, list):
+        if len(expected) != len(actual):
+            differences.append("%s: expected %d items, read %d" % (where, len(expected), len(actual)))
+        for index, (e, a) in enumerate(zip(expected, actual)):
+            same(e, a, "%s[%d]" % (where, index), differences)
+    elif expected != actual or type(expected) is not type(actual):
+        differences.append("%s: expected %r, read %r" % (where, expected, actual))
+
+
+def check_corpus(directory):
+    """Every log of the corpus against its expected replay lines and summary; returns the differences."""
+    differences, count = [], 0
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".tklog"):
+            continue
+        count += 1
+        stem = os.path.join(directory, name[:-len(".tklog")])
+        with open(os.path.join(directory, name), "rb") as handle:
+            out = check(handle.read())
+        with open(stem + ".replay.jsonl", encoding="utf-8") as handle:
+            expected_lines = [json.loads(line) for line in handle.read().splitlines()]
+        same(expected_lines, [replay_json(span) for span in out["spans"]], name + " spans", differences)
+        with open(stem + ".summary.json", encoding="utf-8") as handle:
+            same(json.load(handle), corpus_summary(out), name + " summary", differences)
+    if count == 0:
+        differences.append("%s: no .tklog files" % directory)
+    return count, differences
 
 
 def main(argv):
@@ -478,11 +635,23 @@ def main(argv):
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
+    if "--corpus" in argv:
+        count, differences = check_corpus(args[0])
+        for difference in differences:
+            print(difference)
+        print("corpus: %d logs, %d differences" % (count, len(differences)))
+        return 1 if differences else 0
     with open(args[0], "rb") as handle:
         out = check(handle.read())
+    warn_about_versions(args[0], out)
+    if "--replay-json" in argv:
+        for span in out["spans"]:
+            print(json.dumps(replay_json(span), ensure_ascii=False, allow_nan=False))
+        print(json.dumps(corpus_summary(out), ensure_ascii=False, allow_nan=False))
+        return 1 if out["damage"] else 0
     if "--spans" in argv:
         for span in out["spans"]:
-            print(json.dumps(span, sort_keys=True))
+            print(json.dumps(legacy_span(span), sort_keys=True))
     summary = dict(out, spans=len(out["spans"]))
     print(json.dumps(summary, sort_keys=True))
     return 1 if out["damage"] else 0

@@ -48,7 +48,11 @@ final class BlockInflater {
         while position + 4 <= headerSize {
             let subfieldLength = Int(bytes[position + 2]) | Int(bytes[position + 3]) << 8
             guard position + 4 + subfieldLength <= headerSize else { return .invalid("extra subfield overruns XLEN") }
-            if bytes[position] == 0x42, bytes[position + 1] == 0x43, subfieldLength == 2 {
+            if bytes[position] == 0x42, bytes[position + 1] == 0x43 {
+                // Exactly one BC subfield of two bytes: with two, readers that take the first and the last would
+                // disagree on where the next block starts, so neither is taken (Docs/LogFormat.md section 1.1).
+                guard subfieldLength == 2 else { return .invalid("BC subfield of length \(subfieldLength), not 2") }
+                guard blockSize == nil else { return .invalid("more than one BC subfield") }
                 blockSize = (Int(bytes[position + 4]) | Int(bytes[position + 5]) << 8) + 1
             }
             position += 4 + subfieldLength

@@ -38,6 +38,22 @@ public struct LogFileHeader: Hashable, Sendable {
         self.openedUnixNanoseconds = openedUnixNanoseconds
         self.fileSequence = fileSequence
     }
+
+    /// The newest format version this library knows how to read (and the one it writes).
+    ///
+    /// ```swift
+    /// let known = LogFileHeader.newestKnownFormatVersion   // 2
+    /// ```
+    public static let newestKnownFormatVersion: UInt64 = LogFormat.formatVersion
+
+    /// Whether the writer used a newer format version than this library knows. The spans that follow are read as
+    /// far as this version knows the format: records, columns and trailing fields a newer writer added are skipped
+    /// (Docs/LogFormat.md section 2.3), so a reader should say that it may miss something, and read on.
+    ///
+    /// ```swift
+    /// if case .header(let header) = entry, header.isNewerThanReader { print("upgrade to read all of it") }
+    /// ```
+    public var isNewerThanReader: Bool { formatVersion > Self.newestKnownFormatVersion }
 }
 
 /// A notice that the writer lost spans, so replay knows the log is incomplete.

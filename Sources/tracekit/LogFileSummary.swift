@@ -15,6 +15,8 @@ struct LogFileSummary {
     var headerCount = 0
     /// The resource of the first header, if any.
     var resource: Resource?
+    /// The highest format version among the file headers (0 before the first).
+    var newestFormatVersion: UInt64 = 0
     /// Spans the writer reported lost (drop notices).
     var droppedSpanCount: UInt64 = 0
     /// Damaged regions skipped.
@@ -36,6 +38,7 @@ struct LogFileSummary {
     mutating func add(_ header: LogFileHeader) {
         headerCount += 1
         if resource == nil { resource = header.resource }
+        newestFormatVersion = max(newestFormatVersion, header.formatVersion)
     }
 
     /// Records where reading ended; a stream's size is what was read of it.
@@ -43,6 +46,15 @@ struct LogFileSummary {
         self.endOffset = endOffset
         self.sawEndOfFileMarker = sawEndOfFileMarker
         if source.isStream { sizeBytes = endOffset }
+    }
+
+    /// A note that the file was written in a newer format than this tracekit reads, `nil` when it was not: it was
+    /// read as far as this version knows the format (Docs/LogFormat.md section 2.3), and may hold more.
+    var newerFormatNote: String? {
+        guard newestFormatVersion > LogFileHeader.newestKnownFormatVersion else { return nil }
+        return "written in trace log format version \(newestFormatVersion), newer than the version "
+            + "\(LogFileHeader.newestKnownFormatVersion) this tracekit reads: what it does not know (records, columns, "
+            + "fields) was skipped; a newer tracekit reads all of it"
     }
 
     /// Throws when the file holds nothing of a TraceKit log: no file header, no span, no drop notice, and no block

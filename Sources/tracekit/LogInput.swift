@@ -55,8 +55,12 @@ enum LogInput {
         return run.files
     }
 
-    /// Prints one warning line per damaged file, and per file with drop notices, to stderr.
+    /// Prints one warning line per damaged file, per file with drop notices, and per file in a newer format than
+    /// this tracekit reads, to stderr.
     static func warnAboutDamage(_ files: [LogFileSummary]) {
+        for file in files {
+            if let note = file.newerFormatNote { StandardError.write("tracekit: warning: \(file.path): \(note)\n") }
+        }
         for file in files where !file.damages.isEmpty {
             let first = file.damages[0]
             let more = file.damages.count > 1 ? " (and \(file.damages.count - 1) more)" : ""

@@ -64,6 +64,7 @@ struct VerifyCommand: TracekitSubcommand {
                 lines.append("  offset \(damage.offset)  length \(damage.length)  \(damage.reason)")
             }
         }
+        if let note = summary.newerFormatNote { lines.append("  \(note)") }
         if summary.droppedSpanCount > 0 {
             lines.append("  the writer dropped \(summary.droppedSpanCount) span(s) before writing (drop notices)")
         }
