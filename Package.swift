@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "TraceKitTesting", dependencies: ["TraceKit", "TraceSync"]),
         .target(name: "TraceLog", dependencies: ["TraceKit", "TraceSync", "CZlib"]),
         .target(name: "TraceMetrics", dependencies: ["TraceSync"]),
-        .target(name: "TraceExport", dependencies: ["TraceKit", "TraceMetrics", "TraceSync", "CZlib"]),
+        .target(name: "TraceExport", dependencies: ["TraceKit", "TraceLog", "TraceMetrics", "TraceSync"]),
         .target(
             name: "TraceKitBridges",
             dependencies: [
@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "TraceKitHTTP",
             dependencies: [
-                "TraceKit", "TraceSync", "TraceMetrics", "TraceKitBridges", "TraceLog", "TraceAnalysis", "CZlib",
+                "TraceKit", "TraceSync", "TraceMetrics", "TraceKitBridges", "TraceLog", "TraceAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

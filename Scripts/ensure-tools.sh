@@ -38,12 +38,16 @@ ensure_tracekit_build_tools() {
     for package in "${TRACEKIT_BUILD_PACKAGES[@]}"; do
         tracekit_has "${TRACEKIT_APT_PACKAGES[$package]}" || missing+=("$package")
     done
-    if ((${#missing[@]})); then
-        echo "==> installing Debian packages: ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        tracekit_as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
-        tracekit_as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
-    fi
+    tracekit_apt_install "${missing[@]}"
+}
+
+# Installs the given Debian packages (none: nothing to do).
+tracekit_apt_install() {
+    (($#)) || return 0
+    echo "==> installing Debian packages: $*"
+    export DEBIAN_FRONTEND=noninteractive
+    tracekit_as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+    tracekit_as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@"
 }
 
 tracekit_has() {
@@ -63,12 +67,7 @@ ensure_tracekit_tools() {
     for package in "${!TRACEKIT_APT_PACKAGES[@]}"; do
         tracekit_has "${TRACEKIT_APT_PACKAGES[$package]}" || missing+=("$package")
     done
-    if ((${#missing[@]})); then
-        echo "==> installing Debian packages: ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        tracekit_as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
-        tracekit_as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
-    fi
+    tracekit_apt_install "${missing[@]}"
     local python=python3
     local pip_missing=()
     for distribution in "${!TRACEKIT_PIP_PACKAGES[@]}"; do

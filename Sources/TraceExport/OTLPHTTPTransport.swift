@@ -1,6 +1,7 @@
 // OTLPHTTPTransport: OTLP over plain HTTP/1.1: protobuf or JSON bodies, optional gzip, configured headers.
 
 import TraceKit
+import TraceLog
 
 /// Sends OTLP/HTTP requests (`http/protobuf` or `http/json`) to an `http://` endpoint, one connection per request.
 ///
@@ -49,7 +50,7 @@ public struct OTLPHTTPTransport: OTLPSpanTransport {
             ? OTLPJSONEncoder.exportRequest(resource: resource, spans: spans)
             : OTLPProtobufEncoder.exportRequest(resource: resource, spans: spans)
         guard configuration.compression == .gzip else { return body }
-        guard let compressed = GzipCompressor.compress(body) else {
+        guard let compressed = GzipMember.compress(body) else {
             throw .transferFailed(host: target.host, port: target.port, reason: "gzip compression failed")
         }
         return compressed

@@ -1,6 +1,7 @@
 // MetricsEndpoint: answers one /metrics request from a registry: format by Accept, gzip by Accept-Encoding.
 
 import Hummingbird
+import TraceLog
 import TraceMetrics
 
 /// Builds `/metrics` responses from a ``MetricsRegistry``.
@@ -70,7 +71,7 @@ public struct MetricsEndpoint: Sendable {
         var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
         headers[.cacheControl] = "no-store"
         if ContentCoding(acceptEncoding: request.headers[.acceptEncoding]) == .gzip, body.count >= minimumGzipBytes,
-            let compressed = GzipEncoder.compress(body)
+            let compressed = GzipMember.compress(body)
         {
             body = compressed
             headers[.contentEncoding] = "gzip"

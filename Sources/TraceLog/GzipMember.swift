@@ -1,12 +1,13 @@
-// GzipCompressor: one gzip member (RFC 1952) from the system zlib, for `Content-Encoding: gzip` request bodies.
+// GzipMember: one gzip member (RFC 1952) from the system zlib, for HTTP bodies sent with `Content-Encoding: gzip`.
 
 import CZlib
 
-/// Compresses a request body into a single gzip member.
-enum GzipCompressor {
-    /// `bytes` gzip-compressed at `level`, or `nil` when zlib refuses (out of memory): the caller then fails the
-    /// request rather than send a body that does not match its `Content-Encoding`.
-    static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8]? {
+/// Compresses bytes into a gzip member, as `Content-Encoding: gzip` requires: `/metrics` responses and OTLP
+/// requests. (A trace log block is a gzip member too, but with its BGZF extra field: `BlockCompressor`.)
+package enum GzipMember {
+    /// Returns `bytes` gzip-compressed, or `nil` if zlib refuses (out of memory): the caller then sends the body
+    /// uncompressed, or fails the request, rather than a body that does not match its `Content-Encoding`.
+    package static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8]? {
         var stream = z_stream()
         // windowBits 15 + 16 asks zlib for a gzip header and trailer instead of a raw zlib stream.
         let initStatus = deflateInit2_(
