@@ -20,6 +20,10 @@ public struct SpanContext: Hashable, Sendable {
     public var isSampled: Bool
     /// Whether the context arrived from another process (parsed from a `traceparent`).
     public var isRemote: Bool
+    /// How deep this context was bound among the span contexts visible to its task: larger than every context
+    /// visible where it was made. When a bridge's carrier is installed, TraceKit's task-local and the carrier
+    /// each hold a context, and the deeper one is the current span. Not part of the identity (`==`, hashing).
+    @usableFromInline package var nesting: UInt32 = 0
     /// The trace's head-sampling rejection threshold (OpenTelemetry's `th`, 56 bits): the trace was kept with
     /// probability `1 - samplingThreshold / 2^56`. 0, the default, means kept with certainty (or not known).
     public var samplingThreshold: UInt64
@@ -34,6 +38,34 @@ public struct SpanContext: Hashable, Sendable {
         self.isSampled = isSampled
         self.isRemote = isRemote
         self.samplingThreshold = samplingThreshold
+    }
+
+    /// Creates a span context bound `nesting` deep (see ``nesting``).
+    @inlinable
+    package init(traceID: TraceID, spanID: SpanID, isSampled: Bool, samplingThreshold: UInt64, nesting: UInt32) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.isSampled = isSampled
+        self.isRemote = false
+        self.samplingThreshold = samplingThreshold
+        self.nesting = nesting
+    }
+
+    /// Equal when trace id, span id, sampling decision, remoteness and sampling threshold are.
+    @inlinable
+    public static func == (lhs: SpanContext, rhs: SpanContext) -> Bool {
+        lhs.traceID == rhs.traceID && lhs.spanID == rhs.spanID && lhs.isSampled == rhs.isSampled
+            && lhs.isRemote == rhs.isRemote && lhs.samplingThreshold == rhs.samplingThreshold
+    }
+
+    /// Hashes what `==` compares.
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(traceID)
+        hasher.combine(spanID)
+        hasher.combine(isSampled)
+        hasher.combine(isRemote)
+        hasher.combine(samplingThreshold)
     }
 
     /// The span context of the span running in the current task, if any.
@@ -99,7 +131,7 @@ extension SpanContext {
 @inlinable
 @discardableResult
 public func withSpanContext<R, E: Error>(_ context: SpanContext?, _ body: () throws(E) -> R) throws(E) -> R {
-    let result: Result<R, E> = bindSpanContext(context) {
+    let result: Result<R, E> = bindSpanContextEverywhere(context) {
         Result { () throws(E) -> R in try body() }
     }
     return try result.get()
@@ -118,7 +150,8 @@ public func withSpanContext<R, E: Error>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: () async throws(E) -> R
 ) async throws(E) -> R {
-    let result: Result<R, E> = await bindSpanContext(context, isolation: isolation) { () async -> Result<R, E> in
+    let result: Result<R, E> = await bindSpanContextEverywhere(context, isolation: isolation) {
+        () async -> Result<R, E> in
         do throws(E) {
             return .success(try await body())
         } catch {

@@ -2,12 +2,15 @@
 
 import Synchronization
 
-/// Another API's notion of "the current span" that TraceKit reads and writes alongside its own task-local.
+/// Another API's notion of "the current span" that TraceKit reads alongside its own task-local.
 ///
 /// The swift-distributed-tracing bridge installs one (backed by `InstrumentationContext.current`), so that a
 /// `traceOperation` inside `withSpan` is its child and a `withSpan` inside `traceOperation` is its child.
-/// While a carrier is installed, every TraceKit span binds the carrier's context too; the carrier's current
-/// context, when present, is the innermost one. With none installed this costs one atomic load per span.
+///
+/// A span started by `traceOperation` binds only TraceKit's task-local, which is cheap; binding the other API's
+/// context too would cost several allocations per span. The current span is then the deeper of the two
+/// contexts (each context records how deep it was bound, ``SpanContext/nesting``). `withSpanContext(_:_:)`,
+/// which is rare, binds both. With no carrier installed this costs one atomic load per span.
 public protocol SpanContextCarrier: Sendable {
     /// The span context the other API considers current, if any.
     func currentSpanContext() -> SpanContext?
@@ -44,11 +47,19 @@ extension TraceSystem {
         return Unmanaged<CarrierBox>.fromOpaque(pointer).takeUnretainedValue().carrier
     }
 
-    /// The current span context, the carrier's first when one is installed (it is the innermost).
+    /// The current span context: TraceKit's own, or the carrier's when that one is deeper (bound later, inside).
     @inlinable
     static func currentParent() -> SpanContext? {
-        if let carrier = contextCarrier, let context = carrier.currentSpanContext() { return context }
-        return SpanContextStorage.taskLocal.get()
+        let own = SpanContextStorage.taskLocal.get()
+        guard let carrier = contextCarrier, let other = carrier.currentSpanContext() else { return own }
+        guard let own, own.nesting >= other.nesting else { return other }
+        return own
+    }
+
+    /// The span context in TraceKit's own task-local, ignoring any carrier: for bridges that resolve the
+    /// current span themselves.
+    package static var ownCurrentSpanContext: SpanContext? {
+        SpanContextStorage.taskLocal.get()
     }
 }
 
@@ -58,18 +69,46 @@ final class CarrierBox: Sendable {
     init(_ carrier: any SpanContextCarrier) { self.carrier = carrier }
 }
 
-/// Binds `context` in TraceKit's task-local and, when one is installed, in the carrier.
+/// Binds a new span's `context` in TraceKit's task-local only (the carrier, if any, is consulted when reading).
 @inlinable
 func bindSpanContext<R>(_ context: SpanContext?, _ body: () -> R) -> R {
+    SpanContextStorage.taskLocal.withValue(context, operation: body)
+}
+
+/// Binds a new span's `context` in TraceKit's task-local only, around an async body.
+@inlinable
+func bindSpanContext<R>(
+    _ context: SpanContext?,
+    isolation: isolated (any Actor)?,
+    _ body: () async -> R
+) async -> R {
+    await SpanContextStorage.taskLocal.withValue(context, operation: body, isolation: isolation)
+}
+
+/// `context`, made deeper than every context visible here, so that it is the current one where it is bound.
+@usableFromInline
+func deepest(_ context: SpanContext?) -> SpanContext? {
+    guard var context else { return nil }
+    let own = SpanContextStorage.taskLocal.get()?.nesting ?? 0
+    let other = TraceSystem.contextCarrier?.currentSpanContext()?.nesting ?? 0
+    context.nesting = max(own, other) &+ 1
+    return context
+}
+
+/// Binds a context given by the user (`withSpanContext`) in TraceKit's task-local and in the carrier, if any.
+@inlinable
+func bindSpanContextEverywhere<R>(_ context: SpanContext?, _ body: () -> R) -> R {
     guard let carrier = TraceSystem.contextCarrier else {
         return SpanContextStorage.taskLocal.withValue(context, operation: body)
     }
-    return carrier.withSpanContext(context) { SpanContextStorage.taskLocal.withValue(context, operation: body) }
+    let bound = deepest(context)
+    return carrier.withSpanContext(bound) { SpanContextStorage.taskLocal.withValue(bound, operation: body) }
 }
 
-/// Binds `context` in TraceKit's task-local and, when one is installed, in the carrier, around an async body.
+/// Binds a context given by the user (`withSpanContext`) in TraceKit's task-local and in the carrier, if any,
+/// around an async body.
 @inlinable
-func bindSpanContext<R>(
+func bindSpanContextEverywhere<R>(
     _ context: SpanContext?,
     isolation: isolated (any Actor)?,
     _ body: () async -> R
@@ -77,7 +116,8 @@ func bindSpanContext<R>(
     guard let carrier = TraceSystem.contextCarrier else {
         return await SpanContextStorage.taskLocal.withValue(context, operation: body, isolation: isolation)
     }
-    return await carrier.withSpanContext(context, isolation: isolation) {
-        await SpanContextStorage.taskLocal.withValue(context, operation: body, isolation: isolation)
+    let bound = deepest(context)
+    return await carrier.withSpanContext(bound, isolation: isolation) {
+        await SpanContextStorage.taskLocal.withValue(bound, operation: body, isolation: isolation)
     }
 }

@@ -96,7 +96,8 @@ public final class TraceRecorder: Sendable {
                 traceID: parent.traceID,
                 spanID: SpanID(rawValue: identifiers.spanID.apply(counter)),
                 isSampled: true,
-                samplingThreshold: parent.samplingThreshold
+                samplingThreshold: parent.samplingThreshold,
+                nesting: parent.nesting &+ 1
             )
         }
         let counter = nextCounter()
@@ -107,7 +108,8 @@ public final class TraceRecorder: Sendable {
             traceID: traceID,
             spanID: SpanID(rawValue: identifiers.spanID.apply(counter)),
             isSampled: sampled,
-            samplingThreshold: sampler.threshold
+            samplingThreshold: sampler.threshold,
+            nesting: 1
         )
     }
 

@@ -27,9 +27,11 @@ extension AttributeValue {
 extension TraceAttributes {
     /// TraceKit attributes from swift-distributed-tracing's.
     init(_ attributes: SpanAttributes) {
-        var converted = TraceAttributes()
-        attributes.forEach { key, value in converted[key] = AttributeValue(value) }
-        self = converted
+        // The keys of `SpanAttributes` are distinct (it is a dictionary): adopt the pairs without a search per key.
+        var pairs: [(String, AttributeValue)] = []
+        pairs.reserveCapacity(attributes.count)
+        attributes.forEach { key, value in pairs.append((key, AttributeValue(value))) }
+        self.init(adoptingDistinctPairs: pairs)
     }
 }
 

@@ -9,7 +9,8 @@ import Tracing
 ///
 /// It is a class because the `Span` protocol hands spans around by reference; state changes are guarded by a
 /// lock, and `end()` hands the finished `SpanRecord` to the recorder's sinks once (later calls are ignored).
-public final class TraceKitSpan: Tracing.Span {
+// @unchecked Sendable: `state` is only touched inside `lock.withLock`.
+public final class TraceKitSpan: Tracing.Span, @unchecked Sendable {
     /// The instrumentation context of this span; it carries `spanContext` for children and propagation.
     public let context: InstrumentationContext
     /// This span's TraceKit identity.
@@ -18,7 +19,10 @@ public final class TraceKitSpan: Tracing.Span {
     let kind: SpanRecord.Kind
     let startUnixNanoseconds: UInt64
     let recorder: TraceRecorder?
-    private let state: Locked<State>
+    // A span is touched from one task at a time in nearly every program: a spin lock (no allocation, one
+    // compare-and-exchange) rather than a mutex object per span.
+    private let lock = SpinLock()
+    private var state: State
 
     struct State {
         var operationName: String
@@ -44,25 +48,41 @@ public final class TraceKitSpan: Tracing.Span {
         self.kind = kind
         self.startUnixNanoseconds = startUnixNanoseconds
         self.recorder = spanContext.isSampled ? recorder : nil
-        self.state = Locked(State(operationName: operationName))
+        self.state = State(operationName: operationName)
+    }
+
+    private func withState<R>(_ body: (inout State) -> R) -> R {
+        lock.withLock { body(&state) }
     }
 
     public var operationName: String {
-        get { state.withLock { $0.operationName } }
-        set { state.withLock { $0.operationName = newValue } }
+        get { withState { $0.operationName } }
+        set { withState { $0.operationName = newValue } }
     }
 
     public var attributes: SpanAttributes {
-        get { state.withLock { $0.attributes } }
-        set { state.withLock { $0.attributes = newValue } }
+        get { withState { $0.attributes } }
+        set { withState { $0.attributes = newValue } }
+        // `span.attributes["k"] = v` edits the span's own storage instead of a copy (a get and a set would copy
+        // the whole dictionary for every attribute). The attributes are moved out while the caller edits them,
+        // so no lock is held while its code runs.
+        _modify {
+            var attributes = withState { state in
+                let taken = state.attributes
+                state.attributes = SpanAttributes()
+                return taken
+            }
+            defer { withState { $0.attributes = attributes } }
+            yield &attributes
+        }
     }
 
     public var isRecording: Bool {
-        recorder != nil && !state.withLock { $0.ended }
+        recorder != nil && !withState { $0.ended }
     }
 
     public func setStatus(_ status: SpanStatus) {
-        state.withLock { state in
+        withState { state in
             switch status.code {
             case .ok: state.status = .ok
             case .error:
@@ -79,7 +99,7 @@ public final class TraceKitSpan: Tracing.Span {
             timeUnixNanoseconds: event.nanosecondsSinceEpoch,
             attributes: TraceAttributes(event.attributes)
         )
-        state.withLock { $0.events.append(converted) }
+        withState { $0.events.append(converted) }
     }
 
     public func recordError<Instant: TracerInstant>(
@@ -99,7 +119,7 @@ public final class TraceKitSpan: Tracing.Span {
             timeUnixNanoseconds: instant().nanosecondsSinceEpoch,
             attributes: eventAttributes
         )
-        state.withLock { state in
+        withState { state in
             state.events.append(event)
             state.lastErrorMessage = message
         }
@@ -107,7 +127,7 @@ public final class TraceKitSpan: Tracing.Span {
 
     /// Links are not part of TraceKit's span model yet; they are counted in `tracekit.dropped_links`.
     public func addLink(_ link: SpanLink) {
-        state.withLock { state in
+        withState { state in
             let dropped: Int64
             if case .int64(let count)? = state.attributes.get("tracekit.dropped_links") {
                 dropped = count
@@ -121,7 +141,7 @@ public final class TraceKitSpan: Tracing.Span {
     public func end<Instant: TracerInstant>(at instant: @autoclosure () -> Instant) {
         let endUnixNanoseconds = instant().nanosecondsSinceEpoch
         guard let recorder else { return }
-        let finished: State? = state.withLock { state in
+        let finished: State? = withState { state in
             guard !state.ended else { return nil }
             state.ended = true
             return state

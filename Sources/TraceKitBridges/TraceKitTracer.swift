@@ -42,11 +42,13 @@ public struct TraceKitTracer: Tracer {
         line: UInt
     ) -> TraceKitSpan {
         var instrumentationContext = context()
-        let parent = instrumentationContext.traceKitSpanContext
+        let (parent, depth) = InstrumentationContext.resolvedSpanContext(in: instrumentationContext)
         let recorder = fixedRecorder ?? TraceSystem.recorder
-        let spanContext =
+        var spanContext =
             recorder?.makeSpanContext(parent: parent)
             ?? parent ?? SpanContext(traceID: .invalid, spanID: .invalid, isSampled: false)
+        // Deeper than every context visible here: inside this span's body it is the current one.
+        spanContext.nesting = depth &+ 1
         instrumentationContext.traceKitSpanContext = spanContext
         return TraceKitSpan(
             operationName: operationName,
@@ -85,7 +87,9 @@ public struct TraceKitTracer: Tracer {
         into carrier: inout Carrier,
         using injector: Inject
     ) where Inject: Injector, Inject.Carrier == Carrier {
-        guard let spanContext = context.traceKitSpanContext, spanContext.traceID.isValid else { return }
+        guard let spanContext = InstrumentationContext.resolvedSpanContext(in: context).context,
+            spanContext.traceID.isValid
+        else { return }
         injector.inject(spanContext.traceparent, forKey: Self.traceparentHeader, into: &carrier)
         if spanContext.samplingThreshold != 0 {
             injector.inject(

@@ -158,11 +158,22 @@ func printTable(_ title: String, _ cases: [Case]) {
 let iterations = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 200_000
 // For callgrind (instruction counts are repeatable on a noisy machine): one case only, e.g.
 //   valgrind --tool=callgrind SpanBenchmarks 20000 --profile recorded
+// Cases: floor, disabled, withspan, withspan-attributes (no-op tracer), recorded, and with the bridge installed
+// bridged (traceOperation), bridged-withspan, bridged-withspan-attributes.
 if let flag = CommandLine.arguments.firstIndex(of: "--profile"), flag + 1 < CommandLine.arguments.count {
     switch CommandLine.arguments[flag + 1] {
     case "floor": _ = floorCase(iterations)
     case "disabled": _ = traceOperationCase(iterations)
     case "withspan": _ = withSpanNoOpCase(iterations)
+    case "withspan-attributes": _ = withSpanNoOpAttributesCase(iterations)
+    case "bridged", "bridged-withspan", "bridged-withspan-attributes":
+        try TraceSystem.bootstrap(TraceConfiguration(service: "bench", sinks: [DiscardingSpanSink()]))
+        InstrumentationSystem.bootstrap(TraceKitTracer())
+        switch CommandLine.arguments[flag + 1] {
+        case "bridged": _ = traceOperationCase(iterations)
+        case "bridged-withspan": _ = withSpanNoOpCase(iterations)
+        default: _ = withSpanNoOpAttributesCase(iterations)
+        }
     default:
         try TraceSystem.bootstrap(TraceConfiguration(service: "bench", sinks: [DiscardingSpanSink()]))
         _ = traceOperationCase(iterations)
@@ -249,3 +260,9 @@ print("| recorded span (handle) / floor | \(ratio(recorded[2].median / floor2)) 
 print("| in a task: recorded span / floor | \(ratio(taskCases[1].median / taskCases[0].median)) | <= 1.5x |")
 print("| in a task: recorded span / withSpan no-op | \(ratio(taskCases[1].median / taskCases[2].median)) | <= 0.5x |")
 print("| floor, phase 1 vs phase 2 | \(format(floor1)) / \(format(floor2)) ns | (noise check) |")
+print(
+    "| bridge installed: traceOperation / without the bridge | \(ratio(bridged[1].median / recorded[1].median)) | <= 1.2x |"
+)
+print(
+    "| bridge installed: withSpan + 2 attributes / no-op withSpan + 2 attributes | "
+        + "\(ratio(bridged[3].median / disabled[3].median)) | <= 1.5x |")
