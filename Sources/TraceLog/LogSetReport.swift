@@ -24,7 +24,8 @@ extension LogSet {
     public struct FileReport: Sendable {
         /// The file read.
         public var file: File
-        /// Its size: a regular file's when it was looked at, a stream's bytes read once it has been read.
+        /// Its size: a regular file's when it was looked at; for a stream, or a file named without being looked
+        /// at, the bytes read once it has been read.
         public var sizeBytes: Int64
         /// Spans read.
         public var spanCount = 0
@@ -80,11 +81,11 @@ extension LogSet {
             }
         }
 
-        /// Records where reading ended; a stream's size is what was read of it.
+        /// Records where reading ended; the size of a file whose size was not known is what was read of it.
         mutating func finish(endOffset: Int64, sawEndOfFileMarker: Bool) {
             self.endOffset = endOffset
             self.sawEndOfFileMarker = sawEndOfFileMarker
-            if file.isStream { sizeBytes = endOffset }
+            if file.isStream || file.sizeBytes == nil { sizeBytes = endOffset }
         }
 
         /// Why the file is no TraceKit log, `nil` when it is one: it holds no file header, no span, no drop notice,

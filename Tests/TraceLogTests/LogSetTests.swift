@@ -70,6 +70,21 @@ import TraceSync
         #expect(report.skipped == [.notATraceLog(path: "/dev/null", reason: "the stream is empty")])
     }
 
+    @Test func aFileNamedWithoutBeingLookedAtIsMeasuredByReadingIt() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let log = directory.file("log.tklog")
+        try Self.writeLog(log, 0..<10) { UInt64($0) }
+        let read = LogSet(files: [LogSet.File(path: log)]).readSpans { _, _ in }
+        #expect(read.files.first?.sizeBytes == Self.size(log))
+        #expect(read.files.first?.sawEndOfFileMarker == true)
+        // Only an end-of-file marker: not empty, but no log either.
+        let marker = directory.file("marker.tklog")
+        TestFiles.write(LogFormat.endOfFileMarker, to: marker)
+        let skipped = LogSet(files: [LogSet.File(path: marker)]).readSpans { _, _ in }
+        #expect(skipped.skipped == [.notATraceLog(path: marker, reason: "no file header and no spans")])
+    }
+
     @Test func fileOrderReadsFileAfterFileAndReportsEach() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
