@@ -5,18 +5,12 @@ import TraceAnalysis
 import TraceKit
 import TraceLog
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Replays trace logs into a ``SpanAnalyzer`` so their derived metrics can be served; with `follow`, keeps reading
 /// each log as its writer seals new blocks, until graceful shutdown.
 ///
-/// Without `follow`, files are read one after another, each in the order its spans finished (what self time
-/// needs), a block at a time (`LogBatchReader`, no `SpanRecord` per span); with `follow` the files are read in
-/// turn, span by span, each followed across rotation. The reading runs on a thread of its own, never on the Swift
+/// The reading is a ``LogSet`` replay. Without `follow`, files are read one after another, each in the order its
+/// spans finished (what self time needs), a block at a time (`LogSet.readBatches`, no `SpanRecord` per span); with
+/// `follow` the files are read in turn, span by span, each followed across rotation (`LogSet.follow`). The reading runs on a thread of its own, never on the Swift
 /// concurrency pool, and stops between blocks on cancellation or graceful shutdown (SIGTERM, SIGINT).
 ///
 /// ``readiness`` is marked once the initial replay has reached the end of every file: hand it to the
@@ -30,7 +24,7 @@ import TraceLog
 /// try await ServiceGroup(services: [feeder, server], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public struct LogMetricsService: Service {
-    /// The logs read (files; see `LogRotation.logFiles(inDirectory:)` for a directory).
+    /// The log files read, in this order (`LogSet(paths:).files` lists the files of a directory).
     public let paths: [String]
     /// Whether to keep reading logs that are still being written.
     public let follow: Bool
@@ -75,62 +69,50 @@ public struct LogMetricsService: Service {
     public func run() async throws {
         let service = self
         try await cancelWhenGracefulShutdown {
-            try await BlockingReadThread.run { stop in
-                if service.follow {
-                    try service.followFiles(until: stop)
-                } else {
-                    try service.replayFiles(until: stop)
-                }
-            }
+            try await BlockingReadThread.run { stop in try service.read(until: stop) }
         }
     }
 
-    /// Every file a block at a time (`LogBatchReader`): no `SpanRecord` per span, only the attributes the
-    /// analyzer reads decoded, and everything but self time derived on the decoding threads.
-    private func replayFiles(until stop: StopSignal) throws {
-        for path in paths {
-            let reader = try LogBatchReader(path: path, attributes: analyzer.attributeKeys, preparingFor: analyzer)
-            while let entry = reader.next() {
-                if stop.isRaised { return }
-                switch entry {
-                case .spans(let batch):
-                    analyzer.consumePrepared(batch)
-                    progress.addSpans(batch.count)
-                case .damage(let damage):
-                    progress.addDamage()
-                    onDamage?(damage)
-                case .header, .droppedSpans:
-                    break
-                }
-                afterEntry?()
+    /// Without `follow`, every file a block at a time (`LogSet.readBatches`): no `SpanRecord` per span, only the
+    /// attributes the analyzer reads decoded, and everything but self time derived on the decoding threads. With
+    /// `follow`, the files in turn, span by span, each followed across rotation (`LogSet.follow`).
+    private func read(until stop: StopSignal) throws {
+        let files = paths.map(LogSet.File.init(path:))
+        do throws(LogSet.Problem) {
+            if follow {
+                try LogSet(files: files).follow(
+                    preparingFor: analyzer, pollInterval: pollInterval, until: { stop.isRaised },
+                    onCaughtUp: readiness.markReady
+                ) { entry, _ in consume(entry) }
+                return
             }
+            // File by file, so a file that cannot be opened fails the service before the next is read.
+            for file in files {
+                let report = LogSet(files: [file]).readBatches(
+                    attributes: analyzer.attributeKeys, preparingFor: analyzer, until: { stop.isRaised }
+                ) { entry, _ in consume(entry) }
+                if let unreadable = report.skipped.first, case .cannotRead = unreadable { throw unreadable }
+            }
+        } catch {
+            // A file that cannot be opened fails the service with the reader's error (`TraceLogError.cannotOpen`).
+            if case .cannotRead(_, let underlying) = error { throw underlying }
+            throw error
         }
         if !stop.isRaised { readiness.markReady() }
     }
 
-    /// Follows every file, taking up to `entriesPerTurn` entries from each in turn; sleeps when all are caught up.
-    private func followFiles(until stop: StopSignal) throws {
-        let readers = try paths.map { try LogReader(path: $0, follow: true, preparingFor: analyzer) }
-        let entriesPerTurn = 65_536
-        var caughtUp = [Bool](repeating: false, count: readers.count)
-        while !stop.isRaised {
-            var anyBehind = false
-            for (index, reader) in readers.enumerated() {
-                var taken = 0
-                while taken < entriesPerTurn, let entry = reader.next() {
-                    if stop.isRaised { return }
-                    consume(entry)
-                    taken += 1
-                }
-                if taken < entriesPerTurn {
-                    caughtUp[index] = true
-                } else {
-                    anyBehind = true
-                }
-            }
-            if !readiness.isReady, !caughtUp.contains(false) { readiness.markReady() }
-            if !anyBehind { Self.sleep(pollInterval) }
+    private func consume(_ entry: LogBatchEntry) {
+        switch entry {
+        case .spans(let batch):
+            analyzer.consumePrepared(batch)
+            progress.addSpans(batch.count)
+        case .damage(let damage):
+            progress.addDamage()
+            onDamage?(damage)
+        case .header, .droppedSpans:
+            break
         }
+        afterEntry?()
     }
 
     private func consume(_ entry: LogEntry) {
@@ -145,12 +127,5 @@ public struct LogMetricsService: Service {
             break
         }
         afterEntry?()
-    }
-
-    private static func sleep(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
     }
 }

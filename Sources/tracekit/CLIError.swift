@@ -28,6 +28,14 @@ enum CLIError: Error, CustomStringConvertible {
         }
     }
 
+    /// The error for a file a `LogSet` left out.
+    init(_ problem: LogSet.Problem) {
+        switch problem {
+        case .cannotRead(let path, let error): self = .reading(path, error)
+        case .notATraceLog(let path, let reason): self = .notATraceLog(path: path, reason: reason)
+        }
+    }
+
     /// The error for a `TraceLogError` met while opening `path`.
     static func reading(_ path: String, _ error: TraceLogError) -> CLIError {
         switch error {

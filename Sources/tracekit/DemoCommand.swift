@@ -154,7 +154,7 @@ struct DemoCommand: AsyncParsableCommand {
     /// Removes a TraceKit log left at `output` by an earlier run (a writer would append to it).
     private func replaceOldLog() throws(CLIError) {
         guard FileManager.default.fileExists(atPath: output) else { return }
-        let existing = LogSources([output]).sources.first
+        let existing = LogSources([output]).files.first
         guard let existing, !existing.isStream, LogInput.firstHeader(output) != nil else {
             throw .cannotWrite(
                 path: output, reason: "the file exists and is not a TraceKit log; choose another --output")

@@ -2,11 +2,12 @@
 
 import Foundation
 import TraceAnalysis
+import TraceLog
 
 /// The summary printed after the metrics.
 enum DemoSummary {
     static func lines(
-        written: Int, file: LogFileSummary, elapsed: Duration, collector: SpanStatisticsCollector,
+        written: Int, file: LogSet.FileReport, elapsed: Duration, collector: SpanStatisticsCollector,
         matchesLive: Bool
     ) -> String {
         let bytesPerSpan = file.spanCount > 0 ? Double(file.sizeBytes) / Double(file.spanCount) : 0

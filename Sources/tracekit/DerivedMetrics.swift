@@ -32,11 +32,11 @@ enum DerivedMetrics {
     /// rather than prepared ahead on the reader's decoding threads (where they would make series before it).
     static func replay(_ inputs: LogSources, progress: ProgressMode) throws(CLIError) -> (SpanAnalyzer, LogRun) {
         let created = CreatedTime()
-        let firstIsStream = inputs.sources.first?.isStream ?? false
-        if let first = inputs.sources.first, !firstIsStream, let header = LogInput.firstHeader(first.openPath) {
+        let firstIsStream = inputs.files.first?.isStream ?? false
+        if let first = inputs.files.first, !firstIsStream, let header = LogInput.firstHeader(first.openPath) {
             created.set(header.openedUnixNanoseconds)
         }
-        let analyzer = try analyzer(clock: MetricsClock { created.seconds }, path: inputs.sources.first?.path ?? "")
+        let analyzer = try analyzer(clock: MetricsClock { created.seconds }, path: inputs.files.first?.path ?? "")
         var firstEntrySeen = false
         // A block at a time: no SpanRecord per span (LogBatchReader, SpanAnalyzer.consume(_: SpanBatch)), and
         // only the attributes the analyzer reads decoded.

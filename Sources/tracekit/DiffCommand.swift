@@ -58,7 +58,7 @@ struct DiffCommand: TracekitSubcommand {
         var candidate = LatencySamples()
         let baseFiles = try LogInput.read([base], progress: progressOption.progress) { baseline.add($0) }
         let newFiles = try LogInput.read([new], progress: progressOption.progress) { candidate.add($0) }
-        LogInput.warnAboutDamage(baseFiles + newFiles)
+        LogRun.warnAboutDamage(baseFiles + newFiles)
         var options = LatencyDiffOptions()
         options.thresholdPercent = threshold
         options.minimumChangeNanoseconds = minimumChange.nanoseconds

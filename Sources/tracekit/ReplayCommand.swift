@@ -45,51 +45,18 @@ struct ReplayCommand: TracekitSubcommand {
             if traceID == nil || span.traceID == traceID { output.writeLine(line(span)) }
         }
         let run: LogRun
-        if inputs.sources.count == 1 {
+        if inputs.files.count == 1 {
             run = LogInput.read(inputs, progress: progressOption.progress, onSpan: emit)
         } else {
-            run = Self.merged(inputs, onSpan: emit)
+            // Several files at once, merged in start-time order; a file that cannot be opened, or turns out to hold
+            // nothing of a TraceKit log, is skipped.
+            let report = inputs.logs.readSpans(order: .startTime) { entry, _ in
+                if case .span(let span) = entry { emit(span) }
+            }
+            run = LogRun(inputs, report)
         }
         output.flush()
         return try run.finish()
-    }
-
-    /// Reads the sources at once, handing out their spans merged in start-time order; a file that cannot be opened,
-    /// or turns out to hold nothing of a TraceKit log, is skipped.
-    private static func merged(_ inputs: LogSources, onSpan: (SpanRecord) -> Void) -> LogRun {
-        var run = LogRun(skipped: inputs.problems)
-        var readers: [LogReader] = []
-        var summaries: [LogFileSummary] = []
-        let readAhead = MergedLogReader.readsAhead(fileCount: inputs.sources.count)
-        for source in inputs.sources {
-            do throws(TraceLogError) {
-                readers.append(try LogReader(path: source.openPath, readAhead: readAhead))
-                summaries.append(LogFileSummary(source: source))
-            } catch {
-                run.skipped.append(.reading(source.path, error))
-            }
-        }
-        let merged = MergedLogReader(readers: readers)
-        while let (entry, file) = merged.nextEntry() {
-            switch entry {
-            case .span(let span):
-                summaries[file].spanCount += 1
-                onSpan(span)
-            case .header(let header): summaries[file].add(header)
-            case .droppedSpans(let dropped): summaries[file].droppedSpanCount += dropped.count
-            case .damage(let damage): summaries[file].damages.append(damage)
-            }
-        }
-        for (index, var summary) in summaries.enumerated() {
-            summary.finish(endOffset: readers[index].offset, sawEndOfFileMarker: readers[index].sawEndOfFileMarker)
-            do {
-                try summary.checkIsALog()
-                run.files.append(summary)
-            } catch {
-                run.skipped.append(error)
-            }
-        }
-        return run
     }
 
     private func line(_ span: SpanRecord) -> String {

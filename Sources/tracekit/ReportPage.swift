@@ -2,12 +2,13 @@
 
 import TraceAnalysis
 import TraceKit
+import TraceLog
 
 /// Builds one HTML document with everything inline: CSS in a `<style>`, charts as `<svg>`, no scripts, no
 /// fonts or images from anywhere, so the file opens the same offline, in a mail attachment or in CI artifacts.
 struct ReportPage {
     var title: String
-    var files: [LogFileSummary]
+    var files: [LogSet.FileReport]
     /// How many traces the logs hold.
     var traceCount: Int
     var statistics: StatsTable

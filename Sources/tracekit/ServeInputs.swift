@@ -3,12 +3,6 @@
 import TraceKit
 import TraceLog
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The log files `tracekit serve` reads, each checked to be a TraceKit log before the server listens.
 struct ServeInputs {
     /// The files (a directory stands for its `.tklog` files).
@@ -27,43 +21,30 @@ struct ServeInputs {
         let found = LogSources(paths)
         if let problem = found.problems.first { throw problem }
         var began: UInt64 = .max
-        for source in found.sources {
-            try checkIsRegularFile(source.path)
-            began = min(began, try firstTime(source))
+        for file in found.files {
+            // Serve reads files with positioned reads and follows them as they grow: devices, FIFOs and sockets
+            // are not logs (`/dev/zero` would be searched for a first block forever).
+            guard !file.isStream else {
+                throw .notATraceLog(path: file.path, reason: "not a regular file (a device, FIFO or socket)")
+            }
+            began = min(began, try firstTime(file))
         }
-        return ServeInputs(files: found.sources.map(\.path), beganUnixSeconds: Double(began) / 1e9)
-    }
-
-    /// Serve reads files with positioned reads and follows them as they grow: devices, FIFOs and sockets are not
-    /// logs (`/dev/zero` would be searched for a first block forever).
-    private static func checkIsRegularFile(_ path: String) throws(CLIError) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw .cannotRead(path: path, reason: SystemError.message(errno)) }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw .notATraceLog(path: path, reason: "not a regular file (a device, FIFO or socket)")
-        }
+        return ServeInputs(files: found.files.map(\.path), beganUnixSeconds: Double(began) / 1e9)
     }
 
     /// The Unix nanoseconds of the file's first header (when its writer opened it) or, if a span comes first, of
     /// that span's start; reads up to the first of them, past damaged regions.
-    private static func firstTime(_ source: LogSource) throws(CLIError) -> UInt64 {
-        let path = source.path
-        let reader: LogReader
-        do {
-            reader = try LogReader(path: path, readAhead: false)
-        } catch {
-            throw .reading(path, error)
-        }
-        var summary = LogFileSummary(source: source)
-        while let entry = reader.next() {
+    private static func firstTime(_ file: LogSet.File) throws(CLIError) -> UInt64 {
+        var first: UInt64?
+        let report = LogSet(files: [file]).readSpans(until: { first != nil }) { entry, _ in
             switch entry {
-            case .header(let header): return header.openedUnixNanoseconds
-            case .span(let span): return span.startUnixNanoseconds
-            case .damage(let damage): summary.damages.append(damage)
-            case .droppedSpans: continue
+            case .header(let header): first = header.openedUnixNanoseconds
+            case .span(let span): first = span.startUnixNanoseconds
+            case .damage, .droppedSpans: break
             }
         }
-        try summary.checkIsALog()
-        throw .notATraceLog(path: path, reason: "no file header and no spans")
+        if let first { return first }
+        if let problem = report.skipped.first { throw CLIError(problem) }
+        throw .notATraceLog(path: file.path, reason: "no file header and no spans")
     }
 }

@@ -1,6 +1,7 @@
 // VerifyCommand: `tracekit verify`: checks every block of the logs and lists the damage with its offsets.
 
 import ArgumentParser
+import TraceLog
 
 /// `tracekit verify PATH...`: exit 0 when intact, 1 when damage was found, 2 when a file cannot be read.
 struct VerifyCommand: TracekitSubcommand {
@@ -29,17 +30,16 @@ struct VerifyCommand: TracekitSubcommand {
             StandardError.write("tracekit: error: \(problem)\n")
             status = ExitStatus.inputError
         }
-        for source in inputs.sources {
-            do {
-                let progress = ProgressBar(total: source.sizeBytes, mode: progressOption.progress)
-                defer { progress.finish() }
-                let summary = try LogInput.readFile(source, onSpan: { _ in }) { offset in
-                    progress.update(done: offset)
-                }
+        for file in inputs.files {
+            let progress = ProgressBar(total: file.sizeBytes, mode: progressOption.progress)
+            defer { progress.finish() }
+            let report = LogSet(files: [file]).readSpans(onProgress: progress.update(done:)) { _, _ in }
+            if let summary = report.files.first {
                 StandardOutput.write(Self.describe(summary) + "\n")
                 if !summary.damages.isEmpty, status == ExitStatus.success { status = ExitStatus.findings }
-            } catch {
-                StandardError.write("tracekit: error: \(error)\n")
+            }
+            for problem in report.skipped {
+                StandardError.write("tracekit: error: \(CLIError(problem))\n")
                 status = ExitStatus.inputError
             }
         }
@@ -47,7 +47,7 @@ struct VerifyCommand: TracekitSubcommand {
     }
 
     /// The report for one file: a status line, then one line per damaged region.
-    static func describe(_ summary: LogFileSummary) -> String {
+    static func describe(_ summary: LogSet.FileReport) -> String {
         let spans = "\(summary.spanCount) span\(summary.spanCount == 1 ? "" : "s")"
         let sessions = "\(summary.headerCount) writer session\(summary.headerCount == 1 ? "" : "s")"
         let closing =

@@ -1,4 +1,4 @@
-// LogSource: the logs a command is given, each a regular file or a stream (pipe, FIFO, /dev/stdin) read once.
+// LogSources: the logs a command is given (a LogSet), and the copies of streams that commands read twice.
 
 import TraceLog
 
@@ -10,130 +10,57 @@ import TraceLog
     import Darwin
 #endif
 
-/// One log file to read, named on the command line or found in a directory.
-struct LogSource {
-    /// The path as given (or as found in a directory): what messages name.
-    let path: String
-    /// The size of a regular file (or of a stream's spooled copy) when it was looked at; `nil` for a stream (a pipe,
-    /// a FIFO, `/dev/stdin`, a device), whose size is known only once it has been read.
-    let sizeBytes: Int64?
-    /// What to open: `path`, or the spooled copy of a stream.
-    let openPath: String
-    /// Keeps a spooled copy open, and so on disk, while the source is in use.
-    private let spool: SpooledStream?
-
-    init(path: String, sizeBytes: Int64?) {
-        self.path = path
-        self.sizeBytes = sizeBytes
-        self.openPath = path
-        self.spool = nil
-    }
-
-    private init(path: String, spool: SpooledStream) {
-        self.path = path
-        self.sizeBytes = spool.sizeBytes
-        self.openPath = spool.path
-        self.spool = spool
-    }
-
-    /// Whether the source is read once, from its start, in order (its size unknown).
-    var isStream: Bool { sizeBytes == nil }
-
-    /// This source, or for a stream a copy of it in a temporary file, which commands that read their input twice
-    /// (`tree`, `report`) can read again.
-    func spooled() throws(CLIError) -> LogSource {
-        guard isStream else { return self }
-        return LogSource(path: path, spool: try SpooledStream(copying: openPath, reportedAs: path))
-    }
-}
-
-/// The logs behind the paths a command is given, found before anything is read.
+/// The logs behind the paths a command is given, found before anything is read (a `LogSet`), and the inputs left
+/// out, as the errors the command reports.
 struct LogSources {
     /// The files to read, in the order of the paths (a directory's files sorted by name).
-    var sources: [LogSource] = []
-    /// The inputs that cannot be read or are empty, with why, in the order of the paths.
-    var problems: [CLIError] = []
+    var logs: LogSet
+    /// The inputs that cannot be read, are empty, or (streams) cannot be copied, with why, in the order of the paths.
+    var problems: [CLIError]
 
-    /// Looks at every path (following symbolic links) without reading a log: a directory stands for its `.tklog`
-    /// files (rotated ones included); a missing or unreadable path (`ENOENT`, `ELOOP`, `EACCES`...), a directory
-    /// without `.tklog` files and an empty regular file are problems. Anything that is neither a regular file nor
-    /// a directory (a pipe, a FIFO, `/dev/stdin`, a character device) is a stream.
+    /// Looks at every path without reading a log (`LogSet(paths:)`): a directory stands for its `.tklog` files;
+    /// anything that is neither a regular file nor a directory (a pipe, a FIFO, `/dev/stdin`) is a stream.
     init(_ paths: [String]) {
-        for path in paths {
-            var info = stat()
-            guard stat(path, &info) == 0 else {
-                problems.append(.cannotRead(path: path, reason: SystemError.message(errno)))
-                continue
-            }
-            guard info.st_mode & S_IFMT == S_IFDIR else {
-                add(path, info)
-                continue
-            }
-            let found: [String]
-            do {
-                found = try LogRotation.listLogFiles(inDirectory: path)
-            } catch {
-                problems.append(.reading(path, error))
-                continue
-            }
-            if found.isEmpty {
-                problems.append(.notATraceLog(path: path, reason: "the directory holds no .tklog files"))
-            }
-            for file in found {
-                var fileInfo = stat()
-                if stat(file, &fileInfo) == 0 {
-                    add(file, fileInfo)
-                } else {
-                    problems.append(.cannotRead(path: file, reason: SystemError.message(errno)))
-                }
-            }
-        }
+        logs = LogSet(paths: paths)
+        problems = logs.problems.map(CLIError.init)
     }
 
-    /// The given sources, for example those a first pass read.
-    init(sources: [LogSource]) {
-        self.sources = sources
+    /// The given files, for example those a first pass read.
+    init(files: [LogSet.File]) {
+        logs = LogSet(files: files)
+        problems = []
     }
 
-    private mutating func add(_ path: String, _ info: stat) {
-        switch info.st_mode & S_IFMT {
-        case S_IFREG:
-            if info.st_size == 0 {
-                problems.append(.notATraceLog(path: path, reason: "the file is empty"))
-            } else {
-                sources.append(LogSource(path: path, sizeBytes: Int64(info.st_size)))
-            }
-        case S_IFDIR:
-            problems.append(.cannotRead(path: path, reason: SystemError.message(EISDIR)))
-        default:
-            sources.append(LogSource(path: path, sizeBytes: nil))
-        }
-    }
+    /// The files to read.
+    var files: [LogSet.File] { logs.files }
 
-    /// These sources with every stream copied to a temporary file (see `LogSource.spooled()`); a stream that
-    /// cannot be copied becomes a problem.
+    /// These sources with every stream copied to a temporary file, which commands that read their input twice
+    /// (`tree`, `report`) can read again; a stream that cannot be copied becomes a problem.
     func spoolingStreams() -> LogSources {
-        var result = LogSources(sources: [])
-        result.problems = problems
-        for source in sources {
+        var result = self
+        result.logs.files = []
+        for file in files {
+            guard file.isStream else {
+                result.logs.files.append(file)
+                continue
+            }
             do {
-                result.sources.append(try source.spooled())
+                let spool = try SpooledStream(copying: file.openPath, reportedAs: file.path)
+                result.logs.files.append(
+                    LogSet.File(path: file.path, copyAt: spool.path, sizeBytes: spool.sizeBytes, keepingAlive: spool))
             } catch {
                 result.problems.append(error)
             }
         }
         return result
     }
-
-    /// The sum of the known sizes, and whether every size is known (no stream).
-    var totalBytes: (bytes: Int64, isComplete: Bool) {
-        (sources.reduce(0) { $0 + ($1.sizeBytes ?? 0) }, sources.allSatisfy { !$0.isStream })
-    }
 }
 
 /// A stream copied to a temporary file that is unlinked at once: it is deleted when closed, also if the process
 /// is killed, and read again through `/proc/self/fd/N` while open.
-final class SpooledStream {
+///
+/// Sendable: its properties never change, and the descriptor is only closed when the last reference goes.
+final class SpooledStream: Sendable {
     private let descriptor: Int32
     /// The path that opens the copy.
     let path: String
