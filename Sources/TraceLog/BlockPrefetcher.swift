@@ -121,6 +121,8 @@ final class BlockPrefetcher<Entry: DecodedBlockEntry>: @unchecked Sendable {
 
     /// Stops the helper threads and waits for them.
     func cancel() {
+        // The scanner may be deep in a search through a long damaged region (or endless zeros): end it too.
+        scanner.abandoned.store(true, ordering: .relaxed)
         pthread_mutex_lock(mutex)
         cancelled = true
         for condition in [resultReady, workReady, spaceFree] { pthread_cond_broadcast(condition) }

@@ -1,5 +1,7 @@
 // BlockScanner: walks the BGZF blocks of a log file, verifying each, and resynchronises after damage.
 
+import Synchronization
+
 /// Finds, verifies and inflates the blocks of one file in order; reports damaged regions with their offsets.
 ///
 /// Memory is bounded: one read window and one 64 KiB payload, whatever the file contains. The file is read
@@ -23,6 +25,9 @@ final class BlockScanner {
 
     let file: FileHandle
     let inflater: BlockInflater
+    /// Set from another thread (a read-ahead being cancelled) to end a search through a long damaged region (or
+    /// an endless run of zeros) at the next window instead of at its end.
+    let abandoned = Atomic<Bool>(false)
     /// The offset of the next block to read.
     private(set) var offset: Int64
     /// Where the search for a first good block ends; `nil` once one was found.
@@ -182,6 +187,7 @@ final class BlockScanner {
         var position = start + 1
         while true {
             if let limit = firstBlockSearchEnd, position >= limit { return .gaveUp(Swift.max(limit, start + 1)) }
+            if abandoned.load(ordering: .relaxed) { return .endOfFile(position) }
             let available = load(position, 4)
             if available < 4 {
                 // Fewer than 4 bytes left: no block can start here.
