@@ -405,15 +405,9 @@ struct GenericSpanMetrics: Sendable {
         labels.indices.sorted { labels[$0] < labels[$1] }
     }
 
-    /// An attribute key as a Prometheus label name: characters outside [a-zA-Z0-9_] become `_`.
+    /// An attribute key as a Prometheus label name (`PrometheusName.label`: `http.route` becomes `http_route`).
     static func labelName(_ key: String) -> String {
-        var name = String(
-            key.unicodeScalars.map { scalar -> Character in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
-                    ? Character(scalar) : "_"
-            })
-        if let first = name.unicodeScalars.first, ("0"..."9").contains(first) { name = "_" + name }
-        return name.isEmpty ? "_" : name
+        PrometheusName.label(key)
     }
 
     static func kindValue(_ kind: SpanRecord.Kind) -> String {

@@ -1,14 +1,16 @@
-// PrometheusName: turns swift-metrics labels and dimension keys into valid Prometheus metric and label names.
+// PrometheusName: turns foreign names (swift-metrics labels, span attribute keys) into valid Prometheus names.
 
-/// Rewrites names to Prometheus rules: metric names `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names `[a-zA-Z_][a-zA-Z0-9_]*`.
-enum PrometheusName {
+/// Rewrites names to Prometheus rules: metric names `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names `[a-zA-Z_][a-zA-Z0-9_]*`
+/// not starting with `__`. What it returns always passes `MetricNameRules`, which the registry checks; the
+/// swift-metrics bridge and the analyzer's dimension labels both name through it.
+package enum PrometheusName {
     /// `http.server.request.duration` becomes `http_server_request_duration`; a leading digit gets a `_` before it.
-    static func metric(_ label: String) -> String {
+    package static func metric(_ label: String) -> String {
         sanitize(label, allowColon: true)
     }
 
     /// `http.route` becomes `http_route`; a leading `__` (reserved by Prometheus) becomes `_`.
-    static func label(_ key: String) -> String {
+    package static func label(_ key: String) -> String {
         var name = sanitize(key, allowColon: false)
         while name.hasPrefix("__") { name.removeFirst() }
         return name
