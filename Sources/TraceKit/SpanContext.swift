@@ -43,11 +43,7 @@ public struct SpanContext: Hashable, Sendable {
     /// Creates a span context bound `nesting` deep (see ``nesting``).
     @inlinable
     package init(traceID: TraceID, spanID: SpanID, isSampled: Bool, samplingThreshold: UInt64, nesting: UInt32) {
-        self.traceID = traceID
-        self.spanID = spanID
-        self.isSampled = isSampled
-        self.isRemote = false
-        self.samplingThreshold = samplingThreshold
+        self.init(traceID: traceID, spanID: spanID, isSampled: isSampled, samplingThreshold: samplingThreshold)
         self.nesting = nesting
     }
 
